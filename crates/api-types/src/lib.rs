@@ -1,0 +1,8 @@
+//! dtpilot-api-types: the wire types of the HTTP API (SPEC §7), one definition shared by the
+//! backend and the frontend. Amounts are JSON strings with two decimals (`Money`'s serde).
+
+pub mod problem;
+pub mod quote;
+
+pub use problem::{FieldError, Problem};
+pub use quote::{QuoteRequest, QuoteResponse};

@@ -1,0 +1,20 @@
+//! dtpilot-domain: the pure policy core of dtpilot.
+//!
+//! Money ([`money`]), policy profiles ([`policy`]), the rules R1–R16 of SPEC §4 ([`rules`],
+//! [`eligibility`], [`validation`]), the subsidy calculator ([`quote`]) and the project state
+//! machine of SPEC §5 ([`state`]). No database, no HTTP, no clock, no I/O: it builds for
+//! `wasm32-unknown-unknown` and is shared by the server and the browser.
+
+pub mod eligibility;
+pub mod level;
+pub mod money;
+pub mod policy;
+pub mod quote;
+pub mod reference;
+pub mod rules;
+pub mod state;
+pub mod validation;
+
+pub use level::DigitalLevel;
+pub use money::{Money, MoneyError, Ratio};
+pub use policy::PolicyProfile;
