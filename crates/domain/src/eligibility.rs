@@ -129,7 +129,8 @@ mod tests {
     #[test]
     fn r16_sme_and_credit_flags_r7_disqualification_r9_overlap_each_refuse() {
         let p = PolicyProfile::changzhi_2025();
-        let cases: [(fn(&mut ApplicantFacts), Precondition); 8] = [
+        type Spoil = fn(&mut ApplicantFacts);
+        let cases: [(Spoil, Precondition); 8] = [
             (|f| f.in_batch = false, Precondition::NotInBatch),
             (|f| f.is_sme = false, Precondition::NotSme),
             (|f| f.credit_abnormal = true, Precondition::CreditAbnormal),

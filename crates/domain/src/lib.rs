@@ -5,6 +5,7 @@
 //! machine of SPEC §5 ([`state`]). No database, no HTTP, no clock, no I/O: it builds for
 //! `wasm32-unknown-unknown` and is shared by the server and the browser.
 
+pub mod accounts;
 pub mod eligibility;
 pub mod level;
 pub mod money;

@@ -41,9 +41,19 @@ impl MoneyError {
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
 
+    /// The one way a `Money` is built from a decimal: scale two, and no negative zero
+    /// (so `0 − 0` prints "0.00", never "-0.00").
+    fn canonical(mut d: Decimal) -> Money {
+        if d.is_zero() {
+            d = Decimal::ZERO;
+        }
+        d.rescale(2);
+        Money(d)
+    }
+
     /// An amount from integer fen (分), as stored in the database.
     pub fn from_fen(fen: i64) -> Money {
-        Money(Decimal::new(fen, 2))
+        Money::canonical(Decimal::new(fen, 2))
     }
 
     /// The amount in integer fen. Exact: the scale is always two.
@@ -77,17 +87,12 @@ impl Money {
         if value >= Decimal::from(WIRE_LIMIT_YUAN) {
             return Err(MoneyError::TooLarge);
         }
-        Ok(Money::from_decimal_exact(value).ok_or(MoneyError::Format)?)
+        Money::from_decimal_exact(value).ok_or(MoneyError::Format)
     }
 
     /// A decimal that already has at most two decimals, else `None` (never rounds silently).
     pub fn from_decimal_exact(value: Decimal) -> Option<Money> {
-        let mut d = value.normalize();
-        if d.scale() > 2 {
-            return None;
-        }
-        d.rescale(2);
-        Some(Money(d))
+        (value.normalize().scale() <= 2).then(|| Money::canonical(value))
     }
 
     pub fn as_decimal(self) -> Decimal {
@@ -96,9 +101,7 @@ impl Money {
 
     /// `self × ratio`, rounded down to the fen (SPEC §3).
     pub fn mul_floor(self, ratio: Ratio) -> Money {
-        let mut d = (self.0 * ratio.0).round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
-        d.rescale(2);
-        Money(d)
+        Money::canonical((self.0 * ratio.0).round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity))
     }
 
     pub fn is_zero(self) -> bool {
@@ -136,27 +139,27 @@ impl fmt::Debug for Money {
 impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money::canonical(self.0 + rhs.0)
     }
 }
 
 impl AddAssign for Money {
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
 impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money::canonical(self.0 - rhs.0)
     }
 }
 
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money(-self.0)
+        Money::canonical(-self.0)
     }
 }
 
@@ -282,6 +285,14 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"12.50\"");
         assert!(serde_json::from_str::<Money>("12.5").is_err());
         assert!(serde_json::from_str::<Money>("12").is_err());
+    }
+
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!((-Money::ZERO).to_string(), "0.00");
+        assert_eq!((Money::ZERO - Money::ZERO).to_string(), "0.00");
+        assert_eq!((-(Money::yuan(1) - Money::yuan(1))).to_string(), "0.00");
+        assert_eq!(Money::from_fen(-1).mul_floor(Ratio::ZERO).to_string(), "0.00");
     }
 
     #[test]

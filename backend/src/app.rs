@@ -1,0 +1,75 @@
+//! The actix-web application: shared state, middleware, the route table, and `serve`.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{App, HttpServer, web};
+use dtpilot_domain::PolicyProfile;
+use tracing_actix_web::TracingLogger;
+
+use crate::db::{self, DbPool};
+use crate::error::ApiError;
+use crate::routes;
+use crate::settings::Settings;
+
+/// What every handler may use.
+pub struct AppState {
+    pub pool: DbPool,
+    pub profile: Arc<PolicyProfile>,
+    /// "sqlite" or "postgres".
+    pub backend: &'static str,
+}
+
+impl AppState {
+    /// `changzhi-2025@1`: the profile and version figures are computed under.
+    pub fn profile_label(&self) -> String {
+        format!("{}@{}", self.profile.id, self.profile.version)
+    }
+}
+
+/// The application with all routes, for `serve` and for in-process tests.
+pub fn build(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .wrap(TracingLogger::default())
+        .configure(routes::configure)
+        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, ApiError>(ApiError::NotFound) }))
+}
+
+/// Connect, migrate, bind and serve until stopped. Prints the address it listens on.
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    let url = settings.database_url.clone();
+    let pool_size = settings.pool_size;
+    let (pool, backend, applied) = web::block(move || -> Result<_, String> {
+        let pool = db::connect(&url, pool_size).map_err(|e| format!("无法连接数据库 {url}: {e}"))?;
+        let applied = db::run_migrations(&pool).map_err(|e| format!("数据库迁移失败: {e}"))?;
+        let conn = pool.get().map_err(|e| e.to_string())?;
+        Ok((pool, db::backend_name(&conn), applied))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    for name in &applied {
+        tracing::info!(migration = %name, "migration applied");
+    }
+    let state = web::Data::new(AppState { pool, profile: Arc::new(settings.profile), backend });
+    let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("无法监听 {}: {e}", settings.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, database = %settings.database_url, policy = %state.profile_label(), "dtpilot serving");
+    println!("dtpilot listening on http://{addr}");
+    HttpServer::new(move || build(state.clone()))
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run()
+        .await
+        .map_err(|e| e.to_string())
+}

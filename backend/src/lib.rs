@@ -1,0 +1,12 @@
+//! dtpilot-backend: the HTTP server (actix-web) over SQLite or PostgreSQL (diesel).
+//!
+//! Handlers are thin: authenticate, scope, call `dtpilot-domain`, persist in one transaction, answer.
+
+pub mod app;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod password;
+pub mod routes;
+pub mod settings;
+pub mod users;

@@ -1,0 +1,38 @@
+//! Typed settings of the server, built from the command line (SPEC §8).
+
+use std::path::{Path, PathBuf};
+
+use dtpilot_domain::PolicyProfile;
+
+use crate::db::DatabaseUrl;
+
+/// Everything `dtpilot serve` needs. No globals: this is passed to the application.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: DatabaseUrl,
+    pub data_dir: PathBuf,
+    pub profile: PolicyProfile,
+    /// Database connections in the pool.
+    pub pool_size: u32,
+}
+
+/// The database in use: the given URL, or SQLite at `<data dir>/dtpilot.db` (SPEC §8).
+pub fn database_url(given: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl, String> {
+    match given {
+        Some(url) => DatabaseUrl::parse(url).map_err(|e| e.to_string()),
+        None => Ok(DatabaseUrl::Sqlite(data_dir.join("dtpilot.db"))),
+    }
+}
+
+/// The policy profile: the file given, or the shipped `changzhi-2025`.
+pub fn policy_profile(path: Option<&Path>) -> Result<PolicyProfile, String> {
+    match path {
+        None => Ok(PolicyProfile::changzhi_2025()),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("无法读取政策配置 {}: {e}", path.display()))?;
+            PolicyProfile::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The users repository: accounts of the seven roles (SPEC §1), each scoped to at most one county,
+//! enterprise or provider (the rule lives in [`dtpilot_domain::accounts`]).
+//!
+//! Passwords are hashed here (argon2id, [`crate::password`]) and never leave this module except as
+//! the PHC string [`find_by_username`] returns for verification. Call these functions on the
+//! blocking pool: [`create_user`] spends ~tens of milliseconds hashing.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use dtpilot_domain::accounts::{self, AccountError, AccountScope};
+use dtpilot_domain::reference::County;
+use dtpilot_domain::state::Role;
+use serde::Serialize;
+
+use crate::db::schema::users;
+use crate::db::{DbConn, RepoError, now_utc};
+use crate::password::{self, PasswordError};
+
+/// A new account as asked for (`POST /users`, `dtpilot create-user`).
+#[derive(Clone)]
+pub struct NewUser {
+    pub username: String,
+    /// Plain text; hashed inside [`create_user`], never stored.
+    pub password: String,
+    pub role: Role,
+    /// Trimmed; when empty, the username is used.
+    pub display_name: String,
+    pub county: Option<County>,
+    pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+}
+
+impl std::fmt::Debug for NewUser {
+    /// Never prints the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("role", &self.role)
+            .field("display_name", &self.display_name)
+            .field("county", &self.county)
+            .field("enterprise_id", &self.enterprise_id)
+            .field("provider_id", &self.provider_id)
+            .finish()
+    }
+}
+
+/// An account (without its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub display_name: String,
+    pub county: Option<County>,
+    pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    /// Field errors (→ 422 with `errors`), in field order.
+    #[error("invalid account: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<AccountError>),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// `Repo(RepoError::Conflict("username"))` when the username is taken (→ 409).
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// The columns [`UserRow`] reads, in its field order. (A tuple rather than `Selectable`: the
+/// multi-backend `RETURNING` needs a fragment each inner backend can render.)
+type UserColumns = (
+    users::id,
+    users::username,
+    users::password_hash,
+    users::role,
+    users::display_name,
+    users::county,
+    users::enterprise_id,
+    users::provider_id,
+    users::active,
+    users::created_at,
+);
+
+const USER_COLUMNS: UserColumns = (
+    users::id,
+    users::username,
+    users::password_hash,
+    users::role,
+    users::display_name,
+    users::county,
+    users::enterprise_id,
+    users::provider_id,
+    users::active,
+    users::created_at,
+);
+
+#[derive(Queryable)]
+struct UserRow {
+    id: i64,
+    username: String,
+    password_hash: String,
+    role: String,
+    display_name: String,
+    county: Option<String>,
+    enterprise_id: Option<i64>,
+    provider_id: Option<i64>,
+    active: bool,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUserRow<'a> {
+    username: &'a str,
+    password_hash: &'a str,
+    role: &'a str,
+    display_name: &'a str,
+    county: Option<&'a str>,
+    enterprise_id: Option<i64>,
+    provider_id: Option<i64>,
+    active: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A stored value this binary does not know (a row written by something else).
+fn corrupt(what: String) -> RepoError {
+    RepoError::Db(diesel::result::Error::DeserializationError(what.into()))
+}
+
+impl UserRow {
+    /// The account and its password hash.
+    fn into_user(self) -> Result<(User, String), RepoError> {
+        let role = Role::from_code(&self.role)
+            .ok_or_else(|| corrupt(format!("users.id={}: unknown role {:?}", self.id, self.role)))?;
+        let county = match self.county.as_deref() {
+            None => None,
+            Some(code) => Some(
+                County::from_code(code)
+                    .ok_or_else(|| corrupt(format!("users.id={}: unknown county {code:?}", self.id)))?,
+            ),
+        };
+        let user = User {
+            id: self.id,
+            username: self.username,
+            role,
+            display_name: self.display_name,
+            county,
+            enterprise_id: self.enterprise_id,
+            provider_id: self.provider_id,
+            active: self.active,
+            created_at: self.created_at.and_utc(),
+        };
+        Ok((user, self.password_hash))
+    }
+}
+
+/// Validates (every field error at once, see [`dtpilot_domain::accounts`]), hashes the password and
+/// inserts the account, active. A taken username is `Repo(Conflict("username"))`, recognised by the
+/// database's unique violation.
+pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserError> {
+    let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
+    let errors = accounts::new_account_errors(&new.username, &new.password, &new.display_name, new.role, &scope);
+    if !errors.is_empty() {
+        return Err(CreateUserError::Invalid(errors));
+    }
+    let display_name = accounts::display_name_or_username(&new.display_name, &new.username)
+        .map_err(|e| CreateUserError::Invalid(vec![e]))?;
+    let password_hash = password::hash_password(&new.password)?;
+    let now = now_utc();
+    let row = NewUserRow {
+        username: &new.username,
+        password_hash: &password_hash,
+        role: new.role.code(),
+        display_name: &display_name,
+        county: new.county.map(County::code),
+        enterprise_id: new.enterprise_id,
+        provider_id: new.provider_id,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted = diesel::insert_into(users::table)
+        .values(&row)
+        .returning(USER_COLUMNS)
+        .get_result::<UserRow>(conn)
+        .map_err(RepoError::unique_as("username"))?;
+    let (user, _) = inserted.into_user()?;
+    Ok(user)
+}
+
+/// The account with this exact username (active or not) and its password hash.
+pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<(User, String)>, RepoError> {
+    let row = users::table.filter(users::username.eq(username)).select(USER_COLUMNS).first(conn).optional()?;
+    row.map(UserRow::into_user).transpose()
+}
+
+/// The account with this id (active or not); `NotFound` when there is none.
+pub fn find_by_id(conn: &mut DbConn, id: i64) -> Result<User, RepoError> {
+    let row = users::table.find(id).select(USER_COLUMNS).first::<UserRow>(conn)?;
+    Ok(row.into_user()?.0)
+}
+
+/// How many accounts exist (e.g. `--demo` fills only an empty database).
+pub fn count_users(conn: &mut DbConn) -> Result<i64, RepoError> {
+    Ok(users::table.count().get_result(conn)?)
+}

@@ -1,0 +1,116 @@
+//! Properties of the money rules for arbitrary amounts and levels (proptest).
+
+use dtpilot_domain::money::{Money, Ratio};
+use dtpilot_domain::rules::{self, CancelReason};
+use dtpilot_domain::{DigitalLevel, PolicyProfile};
+use proptest::prelude::*;
+
+fn profile() -> PolicyProfile {
+    PolicyProfile::changzhi_2025()
+}
+
+/// Any wire-valid amount: 0.00 ..= 999,999,999,999.99.
+fn amount() -> impl Strategy<Value = Money> {
+    prop_oneof![0i64..=100_000_000i64, 0i64..=99_999_999_999_999i64].prop_map(Money::from_fen)
+}
+
+fn level() -> impl Strategy<Value = DigitalLevel> {
+    (1u8..=4).prop_map(|n| DigitalLevel::new(n).unwrap())
+}
+
+fn target() -> impl Strategy<Value = DigitalLevel> {
+    (2u8..=4).prop_map(|n| DigitalLevel::new(n).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// R2, R3: the plan never exceeds its cap; the prepayment never exceeds the plan.
+    #[test]
+    fn r2_r3_plan_within_cap_and_prepayment_within_plan(inv in amount(), t in target()) {
+        let p = profile();
+        let planned = rules::planned_subsidy(&p, inv, t).unwrap();
+        prop_assert!(planned <= p.cap(t));
+        prop_assert!(planned <= inv);
+        prop_assert!(!planned.is_negative());
+        let pre = rules::prepayment(&p, planned);
+        prop_assert!(pre <= planned);
+        prop_assert!(!pre.is_negative());
+    }
+
+    /// R4, R6: the final subsidy is within the cap of the level reached and within the plan.
+    #[test]
+    fn r4_final_within_cap_and_plan(plan_inv in amount(), t in target(), actual in amount(), l in level()) {
+        let p = profile();
+        let planned = rules::planned_subsidy(&p, plan_inv, t).unwrap();
+        let fin = rules::final_subsidy(&p, actual, l, Some(planned));
+        prop_assert!(fin <= p.cap(l));
+        prop_assert!(fin <= planned);
+        prop_assert!(!fin.is_negative());
+        if l.get() < 2 { prop_assert_eq!(fin, Money::ZERO); }
+    }
+
+    /// R5, R6: after the prepayment and the settlement, paid − recovered equals the final subsidy.
+    #[test]
+    fn r5_after_settlement_paid_minus_recovered_is_final(plan_inv in amount(), t in target(), actual in amount(), l in level()) {
+        let p = profile();
+        let planned = rules::planned_subsidy(&p, plan_inv, t).unwrap();
+        let pre = rules::prepayment(&p, planned);
+        let fin = rules::final_subsidy(&p, actual, l, Some(planned));
+        let s = rules::settlement(fin, pre);
+        prop_assert!(s.balance_due.is_zero() || s.recovery_due.is_zero());
+        let paid = pre + s.balance_due;
+        let recovered = s.recovery_due;
+        prop_assert_eq!(paid - recovered, fin);
+    }
+
+    /// R7: a cancellation brings back exactly what was paid.
+    #[test]
+    fn r7_cancellation_recovers_net_paid(paid in amount(), fraud in any::<bool>()) {
+        let reason = if fraud { CancelReason::Fraud } else { CancelReason::Cancelled };
+        let c = rules::cancellation(reason, paid);
+        prop_assert_eq!(paid - c.recovery_due, Money::ZERO);
+        prop_assert_eq!(c.disqualify, fraud);
+    }
+
+    /// R8, R14, §3: the fund parts add up to the whole and none is negative, for any central share.
+    #[test]
+    fn r14_fund_parts_add_up(a in amount(), excluded in any::<bool>(), share_pct in 0u32..=100, city in 0u32..=5, county in 1u32..=5) {
+        let mut p = profile();
+        p.central_share.value = Ratio::of(share_pct, 100).unwrap();
+        p.local_matching.value = (city, county);
+        let s = rules::fund_split(&p, a, excluded);
+        prop_assert_eq!(s.total(), a);
+        prop_assert!(!s.central.is_negative() && !s.city.is_negative() && !s.county.is_negative());
+        if excluded { prop_assert_eq!(s.central, Money::ZERO); }
+    }
+
+    /// §3: every percentage rounds down — never more than the exact product, less by under a fen.
+    #[test]
+    fn percentages_round_down_by_less_than_a_fen(a in amount(), pct in 0u32..=100) {
+        let r = Ratio::of(pct, 100).unwrap();
+        let got = a.mul_floor(r);
+        let exact = a.as_decimal() * r.as_decimal();
+        prop_assert!(got.as_decimal() <= exact);
+        prop_assert!(exact - got.as_decimal() < Money::from_fen(1).as_decimal());
+    }
+
+    /// §3: the wire format round-trips every amount.
+    #[test]
+    fn wire_format_round_trips(a in amount()) {
+        prop_assert_eq!(Money::parse_wire(&a.to_string()), Ok(a));
+        prop_assert_eq!(Money::from_fen(a.to_fen()), a);
+    }
+
+    /// R10, R11: the other subsidies stay within their caps.
+    #[test]
+    fn r10_r11_within_caps(fee in amount(), granted in amount()) {
+        let p = profile();
+        let d = rules::diagnosis_subsidy(&p, fee, true).unwrap();
+        prop_assert!(d <= p.diagnosis_cap.value && d <= fee);
+        if let Ok(c) = rules::cloud_subsidy(&p, fee, granted) {
+            prop_assert!(c + granted <= p.cloud_cap.value || granted > p.cloud_cap.value);
+            prop_assert!(c.is_positive() || fee.is_zero());
+        }
+    }
+}
