@@ -7,7 +7,8 @@ use actix_web::{App, HttpServer, web};
 use dtpilot_domain::PolicyProfile;
 use tracing_actix_web::TracingLogger;
 
-use crate::db::{self, DbPool};
+use crate::auth::{Auth, JwtKeys};
+use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::routes;
 use crate::settings::Settings;
@@ -18,9 +19,25 @@ pub struct AppState {
     pub profile: Arc<PolicyProfile>,
     /// "sqlite" or "postgres".
     pub backend: &'static str,
+    pub auth: Auth,
 }
 
 impl AppState {
+    /// Run `f` with a pooled connection on the blocking pool (never on an async worker).
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(|e| ApiError::from(db::DbError::Pool(e)))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
     /// `changzhi-2025@1`: the profile and version figures are computed under.
     pub fn profile_label(&self) -> String {
         format!("{}@{}", self.profile.id, self.profile.version)
@@ -61,7 +78,10 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     for name in &applied {
         tracing::info!(migration = %name, "migration applied");
     }
-    let state = web::Data::new(AppState { pool, profile: Arc::new(settings.profile), backend });
+    let keys = JwtKeys::load(settings.jwt_secret, &settings.data_dir, settings.access_ttl_secs)?;
+    let hashes = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let auth = Auth::new(keys, hashes);
+    let state = web::Data::new(AppState { pool, profile: Arc::new(settings.profile), backend, auth });
     let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("无法监听 {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, database = %settings.database_url, policy = %state.profile_label(), "dtpilot serving");

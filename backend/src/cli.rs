@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "DTPILOT_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "DTPILOT_ACCESS_TTL", default_value_t = 900)]
+    pub access_ttl: u64,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +128,8 @@ fn run_command(command: Command) -> Result<(), String> {
                 data_dir: args.db.data_dir,
                 profile,
                 pool_size: args.pool_size,
+                jwt_secret: std::env::var("DTPILOT_JWT_SECRET").ok().filter(|s| !s.is_empty()),
+                access_ttl_secs: args.access_ttl,
             };
             actix_web::rt::System::new().block_on(app::serve(settings))
         }

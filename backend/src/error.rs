@@ -11,15 +11,27 @@ pub enum ApiError {
     /// 400: the body is not JSON, or not a JSON object.
     #[error("请求格式错误: {0}")]
     Malformed(String),
+    /// 401: no token, a bad or expired token, or wrong credentials (one answer for all).
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: &'static str },
+    /// 403: the caller's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: unknown, or outside the caller's scope.
     #[error("资源不存在")]
     NotFound,
     /// 413: the body is larger than allowed.
     #[error("请求体过大(上限 {limit} 字节)")]
     PayloadTooLarge { limit: usize },
+    /// 409: a duplicate, a stale version or a state that does not allow the action.
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
     /// 422: invalid fields or a failed precondition.
     #[error("{detail}")]
     Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// 429: too many attempts; try again after `retry_after_secs`.
+    #[error("尝试次数过多,请 {} 分钟后再试", retry_after_secs.div_ceil(60))]
+    TooManyRequests { retry_after_secs: u64 },
     /// 503: the database does not answer.
     #[error("服务暂不可用: {0}")]
     Unavailable(&'static str),
@@ -35,6 +47,15 @@ impl ApiError {
         ApiError::Unprocessable { code: "validation_failed", detail, errors }
     }
 
+    /// The one 401 for bad credentials: the same for an unknown user and a wrong password.
+    pub fn bad_credentials() -> ApiError {
+        ApiError::Unauthorized { code: "invalid_credentials", detail: "用户名或密码错误" }
+    }
+
+    pub fn forbidden() -> ApiError {
+        ApiError::Forbidden("当前角色无权执行此操作".into())
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(cause.to_string())
     }
@@ -42,7 +63,11 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_request", "请求格式错误"),
+            ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "未登录或登录已失效"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "无权执行此操作"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "资源不存在"),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code, "操作冲突"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁"),
             ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求体过大"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, "请求内容未通过校验"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "服务暂不可用"),
@@ -69,8 +94,46 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(cause) = self {
             tracing::error!(cause = %cause, "internal error");
         }
-        HttpResponse::build(self.status_code())
-            .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
-            .json(self.problem())
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        match self {
+            ApiError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            _ => {}
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<crate::db::RepoError> for ApiError {
+    fn from(e: crate::db::RepoError) -> ApiError {
+        use crate::db::RepoError;
+        match e {
+            RepoError::NotFound => ApiError::NotFound,
+            RepoError::Conflict(what) => ApiError::Conflict { code: "duplicate", detail: format!("{what} 已存在") },
+            RepoError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> ApiError {
+        match e {
+            crate::db::DbError::Pool(e) => {
+                tracing::warn!(error = %e, "no database connection");
+                ApiError::Unavailable("数据库连接不可用")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> ApiError {
+        ApiError::from(crate::db::RepoError::from(e))
     }
 }

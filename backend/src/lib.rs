@@ -3,6 +3,7 @@
 //! Handlers are thin: authenticate, scope, call `dtpilot-domain`, persist in one transaction, answer.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod error;

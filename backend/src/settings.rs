@@ -7,7 +7,7 @@ use dtpilot_domain::PolicyProfile;
 use crate::db::DatabaseUrl;
 
 /// Everything `dtpilot serve` needs. No globals: this is passed to the application.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub bind: String,
     pub database_url: DatabaseUrl,
@@ -15,6 +15,25 @@ pub struct Settings {
     pub profile: PolicyProfile,
     /// Database connections in the pool.
     pub pool_size: u32,
+    /// `DTPILOT_JWT_SECRET`; when absent a key is generated into the data dir.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token.
+    pub access_ttl_secs: u64,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Never prints the JWT secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &self.database_url)
+            .field("data_dir", &self.data_dir)
+            .field("profile", &self.profile.id)
+            .field("pool_size", &self.pool_size)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .finish()
+    }
 }
 
 /// The database in use: the given URL, or SQLite at `<data dir>/dtpilot.db` (SPEC §8).

@@ -20,3 +20,27 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        username -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, login_failures);

@@ -1,6 +1,7 @@
 //! dtpilot-api-types: the wire types of the HTTP API (SPEC §7), one definition shared by the
 //! backend and the frontend. Amounts are JSON strings with two decimals (`Money`'s serde).
 
+pub mod auth;
 pub mod problem;
 pub mod quote;
 

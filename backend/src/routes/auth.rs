@@ -1,0 +1,137 @@
+//! `POST /auth/login`, `POST /auth/refresh` (public), `POST /auth/logout`, `GET /me`.
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::auth::{LoginRequest, RefreshRequest, TokenResponse, UserView};
+use dtpilot_domain::reference::County;
+
+use crate::app::AppState;
+use crate::auth::refresh::{self, Rotation};
+use crate::auth::{Caller, jwt, throttle};
+use crate::db::{self, write_transaction};
+use crate::error::ApiError;
+use crate::password;
+use crate::routes::json::JsonBody;
+use crate::users::{self, User};
+
+fn view(u: User) -> UserView {
+    UserView {
+        id: u.id,
+        username: u.username,
+        role: u.role,
+        display_name: u.display_name,
+        county: u.county,
+        enterprise_id: u.enterprise_id,
+        provider_id: u.provider_id,
+        active: u.active,
+    }
+}
+
+fn tokens(
+    state: &AppState,
+    user: User,
+    refresh_token: String,
+    now: chrono::NaiveDateTime,
+) -> Result<TokenResponse, ApiError> {
+    let claims =
+        jwt::claims_for(user.id, user.role.code(), user.county.map(County::code), user.enterprise_id, user.provider_id);
+    let access_token = state.auth.keys.issue(claims, now.and_utc().timestamp()).map_err(ApiError::internal)?;
+    Ok(TokenResponse {
+        access_token,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: state.auth.keys.access_ttl_secs,
+        user: view(user),
+    })
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::Unauthorized { code: "invalid_refresh_token", detail: "登录已失效,请重新登录" }
+}
+
+pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    let JsonBody(LoginRequest { username, password }) = body;
+    let now = db::now_utc();
+    let name = username.clone();
+    let (locked, found) = state
+        .db(move |conn| {
+            let recent = throttle::recent_failures(conn, &name)?;
+            Ok((throttle::locked_until(&recent, now), users::find_by_username(conn, &name)?))
+        })
+        .await?;
+    if let Some(until) = locked {
+        let secs = u64::try_from((until - now).num_seconds()).unwrap_or(1).max(1);
+        return Err(ApiError::TooManyRequests { retry_after_secs: secs });
+    }
+    // The same argon2 work whether or not the user exists: no timing oracle for usernames.
+    let hash = found.as_ref().map_or_else(|| password::dummy_hash().to_string(), |(_, h)| h.clone());
+    let verified = state.auth.hashing(move || password::verify_password(&password, &hash)).await?;
+    let user = match found {
+        Some((user, _)) if verified && user.active => user,
+        _ => {
+            state.db(move |conn| Ok(throttle::record_failure(conn, &username, now)?)).await?;
+            return Err(ApiError::bad_credentials());
+        }
+    };
+    let user_id = user.id;
+    let refresh_token = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                throttle::clear_failures(c, &username)?;
+                Ok(refresh::issue(c, user_id, None, now)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(tokens(&state, user, refresh_token, now)?))
+}
+
+pub async fn post_refresh(
+    state: web::Data<AppState>,
+    body: JsonBody<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let JsonBody(RefreshRequest { refresh_token }) = body;
+    let now = db::now_utc();
+    let outcome = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let rotation = refresh::rotate(c, &refresh_token, now)?;
+                let Rotation::Rotated { user_id, token } = rotation else { return Ok(None) };
+                let user = users::find_by_id(c, user_id)?;
+                if !user.active {
+                    refresh::revoke_user(c, user_id, now)?;
+                    return Ok(None);
+                }
+                Ok(Some((user, token)))
+            })
+        })
+        .await?;
+    let (user, token) = outcome.ok_or_else(invalid_refresh)?;
+    Ok(HttpResponse::Ok().json(tokens(&state, user, token, now)?))
+}
+
+pub async fn post_logout(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let JsonBody(RefreshRequest { refresh_token }) = body;
+    let now = db::now_utc();
+    state.db(move |conn| Ok(refresh::revoke_by_token(conn, &refresh_token, caller.user_id, now)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let user = state
+        .db(move |conn| match users::find_by_id(conn, caller.user_id) {
+            Ok(user) if user.active => Ok(user),
+            Ok(_) | Err(db::RepoError::NotFound) => {
+                Err(ApiError::Unauthorized { code: "unauthenticated", detail: "账号不存在或已停用" })
+            }
+            Err(e) => Err(e.into()),
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(user)))
+}
+
+pub(crate) fn user_view(u: User) -> UserView {
+    view(u)
+}

@@ -1,0 +1,56 @@
+//! `POST /users` (admin, city): accounts for every role, each scoped (SPEC §1).
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::auth::CreateUserRequest;
+use dtpilot_domain::state::Role;
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::db::RepoError;
+use crate::error::ApiError;
+use crate::routes::auth::user_view;
+use crate::routes::json::JsonBody;
+use crate::users::{self, CreateUserError, NewUser};
+
+pub async fn post_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin, Role::City])?;
+    let JsonBody(req) = body;
+    // The bureau manages the pilot's accounts; only the platform operator makes operators.
+    if req.role == Role::Admin && caller.role != Role::Admin {
+        return Err(ApiError::Forbidden("只有平台管理员可以创建管理员账号".into()));
+    }
+    let new = NewUser {
+        username: req.username,
+        password: req.password,
+        role: req.role,
+        display_name: req.display_name,
+        county: req.county,
+        enterprise_id: req.enterprise_id,
+        provider_id: req.provider_id,
+    };
+    let pool = state.pool.clone();
+    // Hashing runs behind the same bound as logins.
+    let created = state
+        .auth
+        .hashing(move || -> Result<_, ApiError> {
+            let mut conn = pool.get().map_err(|e| ApiError::from(crate::db::DbError::Pool(e)))?;
+            Ok(users::create_user(&mut conn, new))
+        })
+        .await??;
+    match created {
+        Ok(user) => Ok(HttpResponse::Created().json(user_view(user))),
+        Err(CreateUserError::Invalid(errors)) => {
+            Err(ApiError::invalid(errors.iter().map(|e| FieldError::from(e.to_field_error())).collect()))
+        }
+        Err(CreateUserError::Repo(RepoError::Conflict(_))) => {
+            Err(ApiError::Conflict { code: "duplicate_username", detail: "用户名已被使用".into() })
+        }
+        Err(CreateUserError::Repo(e)) => Err(e.into()),
+        Err(CreateUserError::Password(e)) => Err(ApiError::internal(e)),
+    }
+}
