@@ -3,6 +3,7 @@
 //! Handlers are thin: authenticate, scope, call `dtpilot-domain`, persist in one transaction, answer.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod db;
@@ -10,4 +11,5 @@ pub mod error;
 pub mod password;
 pub mod routes;
 pub mod settings;
+pub mod uploads;
 pub mod users;
