@@ -20,6 +20,8 @@ pub struct AppState {
     /// "sqlite" or "postgres".
     pub backend: &'static str,
     pub auth: Auth,
+    /// `--data-dir`: uploaded files live under `files/` here (`crate::uploads`).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl AppState {
@@ -58,6 +60,8 @@ pub fn build(
 > {
     App::new()
         .app_data(state)
+        // A path segment that is not an id (`/enterprises/abc`) names nothing: 404 as problem+json.
+        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(TracingLogger::default())
         .configure(routes::configure)
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, ApiError>(ApiError::NotFound) }))
@@ -81,7 +85,13 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let keys = JwtKeys::load(settings.jwt_secret, &settings.data_dir, settings.access_ttl_secs)?;
     let hashes = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let auth = Auth::new(keys, hashes);
-    let state = web::Data::new(AppState { pool, profile: Arc::new(settings.profile), backend, auth });
+    let state = web::Data::new(AppState {
+        pool,
+        profile: Arc::new(settings.profile),
+        backend,
+        auth,
+        data_dir: settings.data_dir,
+    });
     let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("无法监听 {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, database = %settings.database_url, policy = %state.profile_label(), "dtpilot serving");

@@ -151,7 +151,8 @@ fn run_command(command: Command) -> Result<(), String> {
                 enterprise_id: args.enterprise_id,
                 provider_id: args.provider_id,
             };
-            let user = users::create_user(&mut conn, new).map_err(|e| e.to_string())?;
+            // Audited as `user.create` by the platform itself (no actor), in the same transaction.
+            let user = users::create_user_by(&mut conn, new, None).map_err(|e| e.to_string())?;
             println!("created user {} (id {}, role {})", user.username, user.id, user.role);
             Ok(())
         }

@@ -115,6 +115,10 @@ impl From<crate::db::RepoError> for ApiError {
         match e {
             RepoError::NotFound => ApiError::NotFound,
             RepoError::Conflict(what) => ApiError::Conflict { code: "duplicate", detail: format!("{what} 已存在") },
+            RepoError::Stale => ApiError::Conflict {
+                code: "stale_version",
+                detail: "记录已被他人修改,请刷新后重试(version 已过期)".into(),
+            },
             RepoError::Db(e) => ApiError::internal(e),
         }
     }

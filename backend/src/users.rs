@@ -4,6 +4,9 @@
 //! Passwords are hashed here (argon2id, [`crate::password`]) and never leave this module except as
 //! the PHC string [`find_by_username`] returns for verification. Call these functions on the
 //! blocking pool: [`create_user`] spends ~tens of milliseconds hashing.
+//!
+//! Creating an account records a `user.create` audit event ([`crate::audit`]) in the same
+//! transaction; its `after` is the [`User`] view (no password hash).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,8 +15,10 @@ use dtpilot_domain::reference::County;
 use dtpilot_domain::state::Role;
 use serde::Serialize;
 
+use crate::audit;
+use crate::auth::Caller;
 use crate::db::schema::users;
-use crate::db::{DbConn, RepoError, now_utc};
+use crate::db::{DbConn, RepoError, now_utc, write_transaction};
 use crate::password::{self, PasswordError};
 
 /// A new account as asked for (`POST /users`, `dtpilot create-user`).
@@ -70,6 +75,12 @@ pub enum CreateUserError {
     /// `Repo(RepoError::Conflict("username"))` when the username is taken (→ 409).
     #[error(transparent)]
     Repo(#[from] RepoError),
+}
+
+impl From<diesel::result::Error> for CreateUserError {
+    fn from(e: diesel::result::Error) -> Self {
+        CreateUserError::Repo(RepoError::from(e))
+    }
 }
 
 /// The columns [`UserRow`] reads, in its field order. (A tuple rather than `Selectable`: the
@@ -161,10 +172,18 @@ impl UserRow {
     }
 }
 
-/// Validates (every field error at once, see [`dtpilot_domain::accounts`]), hashes the password and
-/// inserts the account, active. A taken username is `Repo(Conflict("username"))`, recognised by the
-/// database's unique violation.
+/// [`create_user_by`] the platform itself (no actor): `dtpilot create-user`, seeding. A request
+/// made by a signed-in user must use [`create_user_by`] with its caller.
 pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserError> {
+    create_user_by(conn, new, None)
+}
+
+/// Validates (every field error at once, see [`dtpilot_domain::accounts`]), hashes the password and
+/// inserts the account, active, together with its `user.create` audit event by `actor` (`None`:
+/// the platform), in one write transaction (a savepoint when already inside one). The password is
+/// hashed before the transaction starts, so the write lock is not held while hashing. A taken
+/// username is `Repo(Conflict("username"))`, recognised by the database's unique violation.
+pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -> Result<User, CreateUserError> {
     let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
     let errors = accounts::new_account_errors(&new.username, &new.password, &new.display_name, new.role, &scope);
     if !errors.is_empty() {
@@ -186,13 +205,17 @@ pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserEr
         created_at: now,
         updated_at: now,
     };
-    let inserted = diesel::insert_into(users::table)
-        .values(&row)
-        .returning(USER_COLUMNS)
-        .get_result::<UserRow>(conn)
-        .map_err(RepoError::unique_as("username"))?;
-    let (user, _) = inserted.into_user()?;
-    Ok(user)
+    write_transaction(conn, |conn| {
+        let inserted = diesel::insert_into(users::table)
+            .values(&row)
+            .returning(USER_COLUMNS)
+            .get_result::<UserRow>(conn)
+            .map_err(RepoError::unique_as("username"))?;
+        let (user, _) = inserted.into_user()?;
+        let event = audit::Event::new("user.create", "user", user.id).by(actor).after(&user)?;
+        audit::record(conn, event, now)?;
+        Ok(user)
+    })
 }
 
 /// The account with this exact username (active or not) and its password hash.

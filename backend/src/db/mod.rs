@@ -128,6 +128,9 @@ pub enum RepoError {
     /// A unique constraint refused the write; names what is duplicated (e.g. `username`) → 409.
     #[error("conflict: {0} already exists")]
     Conflict(String),
+    /// The row changed since the caller read it (optimistic `version`) → 409.
+    #[error("stale version")]
+    Stale,
     /// Anything else → 500 (logged once, never shown).
     #[error("database error: {0}")]
     Db(DieselError),

@@ -42,5 +42,245 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    enterprises (id) {
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Text,
+        county -> Text,
+        industry -> Text,
+        above_designated_size -> Bool,
+        employees -> BigInt,
+        annual_revenue_fen -> BigInt,
+        is_little_giant -> Bool,
+        central_fund_excluded -> Bool,
+        credit_abnormal -> Bool,
+        dishonest -> Bool,
+        disqualified -> Bool,
+        contact_name -> Text,
+        contact_phone -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Text,
+        capabilities -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        provider_id -> BigInt,
+        assigned_by -> Nullable<BigInt>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> BigInt,
+        number -> BigInt,
+        name -> Text,
+        diagnosis_due -> Date,
+        retrofit_due -> Date,
+        acceptance_start -> Date,
+        acceptance_end -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batch_enterprises (batch_id, enterprise_id) {
+        batch_id -> BigInt,
+        enterprise_id -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(assignments -> enterprises (enterprise_id));
+diesel::joinable!(assignments -> providers (provider_id));
+diesel::joinable!(batch_enterprises -> batches (batch_id));
+diesel::joinable!(batch_enterprises -> enterprises (enterprise_id));
+
+diesel::table! {
+    diagnoses (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        provider_id -> BigInt,
+        estimated_level -> BigInt,
+        summary -> Text,
+        common_needs -> Text,
+        individual_needs -> Text,
+        fee_fen -> BigInt,
+        file_id -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        batch_id -> BigInt,
+        provider_id -> BigInt,
+        county -> Text,
+        contract_no -> Text,
+        contract_amount_fen -> BigInt,
+        planned_investment_fen -> BigInt,
+        target_level -> BigInt,
+        overlapping_support_declared -> Bool,
+        status -> Text,
+        policy_id -> Text,
+        policy_version -> BigInt,
+        planned_subsidy_fen -> BigInt,
+        prepayment_fen -> BigInt,
+        achieved_level -> Nullable<BigInt>,
+        evaluation_score_centi -> Nullable<BigInt>,
+        evaluated_on -> Nullable<Date>,
+        evaluation_file_id -> Nullable<BigInt>,
+        final_subsidy_fen -> Nullable<BigInt>,
+        cancel_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_history (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        action -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_role -> Nullable<Text>,
+        comment -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expenses (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        enterprise_id -> BigInt,
+        category -> Text,
+        amount_fen -> BigInt,
+        invoice_no -> Text,
+        paid_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notice_projects (notice_id, project_id) {
+        notice_id -> BigInt,
+        project_id -> BigInt,
+        upheld -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        kind -> Text,
+        project_id -> Nullable<BigInt>,
+        enterprise_id -> Nullable<BigInt>,
+        provider_id -> Nullable<BigInt>,
+        county -> Nullable<Text>,
+        payee -> Text,
+        direction -> Text,
+        amount_fen -> BigInt,
+        central_fen -> BigInt,
+        city_fen -> BigInt,
+        county_fen -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+        paid_on -> Nullable<Date>,
+        voucher_no -> Nullable<Text>,
+        executed_by -> Nullable<BigInt>,
+        executed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, login_failures);
+
+diesel::table! {
+    /// The append-only, hash-chained audit log (written only by `crate::audit`).
+    audit_events (id) {
+        id -> BigInt,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_user_id -> Nullable<BigInt>,
+        actor_role -> Nullable<Text>,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    /// Metadata of uploaded files; the bytes are content-addressed in the data dir (`crate::uploads`).
+    stored_files (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content_type -> Text,
+        original_name -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+// Every table may appear with every other in one query (one invocation: pairs must not repeat).
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    login_failures,
+    enterprises,
+    providers,
+    assignments,
+    batches,
+    batch_enterprises,
+    diagnoses,
+    projects,
+    project_history,
+    expenses,
+    notices,
+    notice_projects,
+    payments,
+);

@@ -1,4 +1,5 @@
-//! `POST /users` (admin, city): accounts for every role, each scoped (SPEC §1).
+//! `POST /users` (admin, city): accounts for every role, each scoped (SPEC §1); each creation is
+//! audited (`user.create`, by the caller).
 
 use actix_web::{HttpResponse, web};
 use dtpilot_api_types::FieldError;
@@ -34,12 +35,13 @@ pub async fn post_user(
         provider_id: req.provider_id,
     };
     let pool = state.pool.clone();
-    // Hashing runs behind the same bound as logins.
+    // Hashing runs behind the same bound as logins. The account and its `user.create` audit event
+    // (actor: the caller) are written in one transaction.
     let created = state
         .auth
         .hashing(move || -> Result<_, ApiError> {
             let mut conn = pool.get().map_err(|e| ApiError::from(crate::db::DbError::Pool(e)))?;
-            Ok(users::create_user(&mut conn, new))
+            Ok(users::create_user_by(&mut conn, new, Some(&caller)))
         })
         .await??;
     match created {

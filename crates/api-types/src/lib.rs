@@ -1,9 +1,12 @@
 //! dtpilot-api-types: the wire types of the HTTP API (SPEC §7), one definition shared by the
 //! backend and the frontend. Amounts are JSON strings with two decimals (`Money`'s serde).
 
+pub mod audit;
 pub mod auth;
 pub mod problem;
+pub mod programme;
 pub mod quote;
+pub mod workflow;
 
 pub use problem::{FieldError, Problem};
 pub use quote::{QuoteRequest, QuoteResponse};

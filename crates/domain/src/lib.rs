@@ -7,6 +7,8 @@
 
 pub mod accounts;
 pub mod eligibility;
+pub mod enterprise;
+pub mod ledger;
 pub mod level;
 pub mod money;
 pub mod policy;

@@ -1,0 +1,380 @@
+//! Retrofit projects, their transition history and expenses.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use dtpilot_domain::reference::{County, ExpenseCategory};
+use dtpilot_domain::rules::CancelReason;
+use dtpilot_domain::state::{Action, ProjectState, Role};
+use dtpilot_domain::{DigitalLevel, Money};
+
+use crate::auth::Caller;
+use crate::db::schema::{expenses as x, project_history as h, projects as p};
+use crate::db::{DbConn, RepoError};
+use crate::repo::{Paging, corrupt};
+use crate::scope;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub batch_id: i64,
+    pub provider_id: i64,
+    pub county: County,
+    pub contract_no: String,
+    pub contract_amount: Money,
+    pub planned_investment: Money,
+    pub target_level: DigitalLevel,
+    pub overlapping_support_declared: bool,
+    pub status: ProjectState,
+    pub policy_id: String,
+    pub policy_version: i64,
+    pub planned_subsidy: Money,
+    pub prepayment: Money,
+    pub achieved_level: Option<DigitalLevel>,
+    pub final_subsidy: Option<Money>,
+    pub cancel_reason: Option<CancelReason>,
+    pub version: i64,
+}
+
+type Row = (
+    (i64, i64, i64, i64, String, String, i64, i64, i64, bool),
+    (String, String, i64, i64, i64, Option<i64>, Option<i64>, Option<String>, i64),
+);
+
+type Columns = (
+    (
+        p::id,
+        p::enterprise_id,
+        p::batch_id,
+        p::provider_id,
+        p::county,
+        p::contract_no,
+        p::contract_amount_fen,
+        p::planned_investment_fen,
+        p::target_level,
+        p::overlapping_support_declared,
+    ),
+    (
+        p::status,
+        p::policy_id,
+        p::policy_version,
+        p::planned_subsidy_fen,
+        p::prepayment_fen,
+        p::achieved_level,
+        p::final_subsidy_fen,
+        p::cancel_reason,
+        p::version,
+    ),
+);
+
+const COLUMNS: Columns = (
+    (
+        p::id,
+        p::enterprise_id,
+        p::batch_id,
+        p::provider_id,
+        p::county,
+        p::contract_no,
+        p::contract_amount_fen,
+        p::planned_investment_fen,
+        p::target_level,
+        p::overlapping_support_declared,
+    ),
+    (
+        p::status,
+        p::policy_id,
+        p::policy_version,
+        p::planned_subsidy_fen,
+        p::prepayment_fen,
+        p::achieved_level,
+        p::final_subsidy_fen,
+        p::cancel_reason,
+        p::version,
+    ),
+);
+
+fn level(id: i64, n: i64) -> Result<DigitalLevel, RepoError> {
+    u8::try_from(n).ok().and_then(DigitalLevel::new).ok_or_else(|| corrupt(format!("projects.id={id}: level {n}")))
+}
+
+fn cancel_reason(code: &str) -> Option<CancelReason> {
+    [CancelReason::Cancelled, CancelReason::Bankrupt, CancelReason::Fraud].into_iter().find(|r| reason_code(*r) == code)
+}
+
+pub fn reason_code(r: CancelReason) -> &'static str {
+    match r {
+        CancelReason::Cancelled => "cancelled",
+        CancelReason::Bankrupt => "bankrupt",
+        CancelReason::Fraud => "fraud",
+    }
+}
+
+fn from_row(row: Row) -> Result<Project, RepoError> {
+    let ((id, enterprise_id, batch_id, provider_id, county, contract_no, contract, planned_inv, target, overlap), rest) =
+        row;
+    let (status, policy_id, policy_version, planned, prepayment, achieved, final_fen, reason, version) = rest;
+    Ok(Project {
+        county: County::from_code(&county).ok_or_else(|| corrupt(format!("projects.id={id}: county {county:?}")))?,
+        target_level: level(id, target)?,
+        status: ProjectState::from_code(&status)
+            .ok_or_else(|| corrupt(format!("projects.id={id}: status {status:?}")))?,
+        achieved_level: achieved.map(|n| level(id, n)).transpose()?,
+        cancel_reason: match reason.as_deref() {
+            None => None,
+            Some(code) => {
+                Some(cancel_reason(code).ok_or_else(|| corrupt(format!("projects.id={id}: reason {code:?}")))?)
+            }
+        },
+        id,
+        enterprise_id,
+        batch_id,
+        provider_id,
+        contract_no,
+        contract_amount: Money::from_fen(contract),
+        planned_investment: Money::from_fen(planned_inv),
+        overlapping_support_declared: overlap,
+        policy_id,
+        policy_version,
+        planned_subsidy: Money::from_fen(planned),
+        prepayment: Money::from_fen(prepayment),
+        final_subsidy: final_fen.map(Money::from_fen),
+        version,
+    })
+}
+
+/// A new project (draft) with the figures of the policy it is created under.
+pub struct NewProject<'a> {
+    pub enterprise_id: i64,
+    pub batch_id: i64,
+    pub provider_id: i64,
+    pub county: County,
+    pub contract_no: &'a str,
+    pub contract_amount: Money,
+    pub planned_investment: Money,
+    pub target_level: DigitalLevel,
+    pub overlapping_support_declared: bool,
+    pub policy_id: &'a str,
+    pub policy_version: i64,
+    pub planned_subsidy: Money,
+    pub prepayment: Money,
+}
+
+/// Insert a draft; a second live project of the enterprise in the batch is `Conflict("project")`.
+pub fn insert(conn: &mut DbConn, n: &NewProject, now: NaiveDateTime) -> Result<Project, RepoError> {
+    let id: i64 = diesel::insert_into(p::table)
+        .values((
+            (
+                p::enterprise_id.eq(n.enterprise_id),
+                p::batch_id.eq(n.batch_id),
+                p::provider_id.eq(n.provider_id),
+                p::county.eq(n.county.code()),
+                p::contract_no.eq(n.contract_no.trim()),
+                p::contract_amount_fen.eq(n.contract_amount.to_fen()),
+                p::planned_investment_fen.eq(n.planned_investment.to_fen()),
+                p::target_level.eq(i64::from(n.target_level.get())),
+            ),
+            (
+                p::overlapping_support_declared.eq(n.overlapping_support_declared),
+                p::status.eq(ProjectState::Draft.code()),
+                p::policy_id.eq(n.policy_id),
+                p::policy_version.eq(n.policy_version),
+                p::planned_subsidy_fen.eq(n.planned_subsidy.to_fen()),
+                p::prepayment_fen.eq(n.prepayment.to_fen()),
+                p::created_at.eq(now),
+                p::updated_at.eq(now),
+            ),
+        ))
+        .returning(p::id)
+        .get_result(conn)
+        .map_err(RepoError::unique_as("project"))?;
+    find(conn, id)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Project, RepoError> {
+    from_row(p::table.find(id).select(COLUMNS).first::<Row>(conn)?)
+}
+
+/// By id within the caller's scope.
+pub fn get(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<Project, RepoError> {
+    from_row(scope::projects(caller).filter(p::id.eq(id)).select(COLUMNS).first::<Row>(conn)?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<ProjectState>,
+    pub county: Option<County>,
+    pub batch_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+}
+
+fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backend> {
+    let mut q = scope::projects(caller);
+    if let Some(s) = f.status {
+        q = q.filter(p::status.eq(s.code()));
+    }
+    if let Some(c) = f.county {
+        q = q.filter(p::county.eq(c.code()));
+    }
+    if let Some(b) = f.batch_id {
+        q = q.filter(p::batch_id.eq(b));
+    }
+    if let Some(e) = f.enterprise_id {
+        q = q.filter(p::enterprise_id.eq(e));
+    }
+    q
+}
+
+pub fn list(conn: &mut DbConn, caller: &Caller, f: &Filter, paging: Paging) -> Result<(Vec<Project>, i64), RepoError> {
+    let total = filtered(caller, f).count().get_result(conn)?;
+    let rows = filtered(caller, f)
+        .order(p::id.desc())
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .select(COLUMNS)
+        .load::<Row>(conn)?;
+    Ok((rows.into_iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// Move the project from its current state to `to` — only if it is still in that state (a
+/// concurrent change makes this `Stale`) — and record the transition with its actor (`None`: the
+/// platform).
+pub fn transition(
+    conn: &mut DbConn,
+    project: &Project,
+    to: ProjectState,
+    action: Action,
+    who: Option<(Role, i64)>,
+    comment: &str,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let n = diesel::update(p::table.filter(p::id.eq(project.id)).filter(p::status.eq(project.status.code())))
+        .set((p::status.eq(to.code()), p::version.eq(p::version + 1), p::updated_at.eq(now)))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(RepoError::Stale);
+    }
+    let (role, actor_id) = match who {
+        Some((r, id)) => (Some(r.code()), Some(id)),
+        None => (None, None),
+    };
+    diesel::insert_into(h::table)
+        .values((
+            h::project_id.eq(project.id),
+            h::from_status.eq(Some(project.status.code())),
+            h::to_status.eq(to.code()),
+            h::action.eq(action.code()),
+            h::actor_id.eq(actor_id),
+            h::actor_role.eq(role),
+            h::comment.eq(comment),
+            h::at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The creation row of the history (no previous state).
+pub fn record_creation(conn: &mut DbConn, id: i64, actor_id: i64, now: NaiveDateTime) -> Result<(), RepoError> {
+    diesel::insert_into(h::table)
+        .values((
+            h::project_id.eq(id),
+            h::to_status.eq(ProjectState::Draft.code()),
+            h::action.eq("create"),
+            h::actor_id.eq(Some(actor_id)),
+            h::actor_role.eq(Some("enterprise")),
+            h::comment.eq(""),
+            h::at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub type HistoryRow = (Option<String>, String, String, Option<i64>, Option<String>, String, NaiveDateTime);
+
+pub fn history(conn: &mut DbConn, id: i64) -> Result<Vec<HistoryRow>, RepoError> {
+    Ok(h::table
+        .filter(h::project_id.eq(id))
+        .order(h::id.asc())
+        .select((h::from_status, h::to_status, h::action, h::actor_id, h::actor_role, h::comment, h::at))
+        .load(conn)?)
+}
+
+/// Record the evaluation's outcome on the project.
+pub fn set_evaluation(
+    conn: &mut DbConn,
+    id: i64,
+    level: DigitalLevel,
+    score_centi: i64,
+    evaluated_on: NaiveDate,
+    file_id: i64,
+    final_subsidy: Money,
+) -> Result<(), RepoError> {
+    diesel::update(p::table.find(id))
+        .set((
+            p::achieved_level.eq(Some(i64::from(level.get()))),
+            p::evaluation_score_centi.eq(Some(score_centi)),
+            p::evaluated_on.eq(Some(evaluated_on)),
+            p::evaluation_file_id.eq(Some(file_id)),
+            p::final_subsidy_fen.eq(Some(final_subsidy.to_fen())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_cancel_reason(conn: &mut DbConn, id: i64, reason: CancelReason) -> Result<(), RepoError> {
+    diesel::update(p::table.find(id)).set(p::cancel_reason.eq(Some(reason_code(reason)))).execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expense {
+    pub id: i64,
+    pub project_id: i64,
+    pub category: ExpenseCategory,
+    pub amount: Money,
+    pub invoice_no: String,
+    pub paid_on: NaiveDate,
+}
+
+/// Add an expense; an invoice the enterprise already claimed is `Conflict("invoice_no")`.
+pub fn add_expense(
+    conn: &mut DbConn,
+    project: &Project,
+    category: ExpenseCategory,
+    amount: Money,
+    invoice_no: &str,
+    paid_on: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Expense, RepoError> {
+    let id: i64 = diesel::insert_into(x::table)
+        .values((
+            x::project_id.eq(project.id),
+            x::enterprise_id.eq(project.enterprise_id),
+            x::category.eq(category.code()),
+            x::amount_fen.eq(amount.to_fen()),
+            x::invoice_no.eq(invoice_no),
+            x::paid_on.eq(paid_on),
+            x::created_at.eq(now),
+        ))
+        .returning(x::id)
+        .get_result(conn)
+        .map_err(RepoError::unique_as("invoice_no"))?;
+    Ok(Expense { id, project_id: project.id, category, amount, invoice_no: invoice_no.to_string(), paid_on })
+}
+
+/// (category, amount) of every expense of the projects given.
+pub fn expense_amounts(
+    conn: &mut DbConn,
+    project_ids: &[i64],
+) -> Result<Vec<(i64, ExpenseCategory, Money)>, RepoError> {
+    let rows: Vec<(i64, String, i64)> = x::table
+        .filter(x::project_id.eq_any(project_ids))
+        .select((x::project_id, x::category, x::amount_fen))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(pid, c, fen)| {
+            let category =
+                ExpenseCategory::from_code(&c).ok_or_else(|| corrupt(format!("expenses: category {c:?}")))?;
+            Ok((pid, category, Money::from_fen(fen)))
+        })
+        .collect()
+}

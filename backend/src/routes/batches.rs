@@ -1,0 +1,135 @@
+//! `POST /batches`, `POST /batches/{id}/enterprises` (city), `GET /batches`, `GET /batches/{id}` (signed in).
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::programme::{BatchMembersRequest, BatchMembersResponse, BatchView, CreateBatchRequest};
+use dtpilot_domain::state::Role;
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, write_transaction};
+use crate::error::ApiError;
+use crate::repo::batches::{self as repo, Batch};
+use crate::routes::json::JsonBody;
+
+/// At most this many enterprises per request.
+const MAX_MEMBERS_PER_REQUEST: usize = 1000;
+
+fn view(b: Batch) -> BatchView {
+    BatchView {
+        id: b.id,
+        number: b.number,
+        name: b.name,
+        diagnosis_due: b.diagnosis_due,
+        retrofit_due: b.retrofit_due,
+        acceptance_start: b.acceptance_start,
+        acceptance_end: b.acceptance_end,
+        enterprises: b.enterprises,
+    }
+}
+
+fn field(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+fn batch_errors(r: &CreateBatchRequest) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if r.number == 0 {
+        errors.push(field("number", "批次号从 1 开始"));
+    }
+    let name = r.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(field("name", "批次名称不能为空,且不超过 100 个字符"));
+    }
+    if r.retrofit_due < r.diagnosis_due {
+        errors.push(field("retrofit_due", "改造完成日期不能早于诊断完成日期"));
+    }
+    if r.acceptance_end < r.acceptance_start {
+        errors.push(field("acceptance_end", "验收结束日期不能早于开始日期"));
+    }
+    errors
+}
+
+pub async fn post_batch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateBatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let JsonBody(req) = body;
+    let errors = batch_errors(&req);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let now = db::now_utc();
+    let created = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let created = view(repo::create(c, &req, now)?);
+                let event = audit::Event::new("batch.create", "batch", created.id).by(Some(&caller)).after(&created)?;
+                audit::record(c, event, now)?;
+                Ok(created)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Batches are planning data every signed-in user may read.
+pub async fn get_batches(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
+    let batches = state.db(move |conn| Ok(repo::list(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(batches.into_iter().map(view).collect::<Vec<_>>()))
+}
+
+pub async fn get_batch(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let batch = state.db(move |conn| Ok(repo::find(conn, id)?)).await?;
+    Ok(HttpResponse::Ok().json(view(batch)))
+}
+
+pub async fn post_batch_enterprises(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<BatchMembersRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let batch_id = id.into_inner();
+    let JsonBody(BatchMembersRequest { enterprise_ids }) = body;
+    if enterprise_ids.is_empty() || enterprise_ids.len() > MAX_MEMBERS_PER_REQUEST {
+        return Err(ApiError::invalid(vec![field(
+            "enterprise_ids",
+            format!("须列出 1 至 {MAX_MEMBERS_PER_REQUEST} 家企业"),
+        )]));
+    }
+    let now = db::now_utc();
+    let (added, already) = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                repo::find(c, batch_id)?;
+                let unknown = repo::unknown_enterprises(c, &enterprise_ids)?;
+                if !unknown.is_empty() {
+                    let ids: Vec<String> = unknown.iter().map(ToString::to_string).collect();
+                    return Err(ApiError::invalid(vec![field(
+                        "enterprise_ids",
+                        format!("以下企业不存在:{}", ids.join(", ")),
+                    )]));
+                }
+                let (added, already) = repo::add_members(c, batch_id, &enterprise_ids, now)?;
+                if !added.is_empty() {
+                    let event = audit::Event::new("batch.add_enterprises", "batch", batch_id)
+                        .by(Some(&caller))
+                        .after(&serde_json::json!({"added": added}))?;
+                    audit::record(c, event, now)?;
+                }
+                Ok((added, already))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(BatchMembersResponse { batch_id, added, already }))
+}

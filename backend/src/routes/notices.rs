@@ -1,0 +1,153 @@
+//! Public notices (公示, R15): publish approved projects, close with or without upheld objections.
+
+use std::collections::BTreeSet;
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::workflow::{CloseNoticeRequest, CreateNoticeRequest, NoticeView};
+use dtpilot_domain::rules;
+use dtpilot_domain::state::{Action, Role};
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::schema::{notice_projects as np, notices as n};
+use crate::db::{self, DbConn, RepoError, write_transaction};
+use crate::error::ApiError;
+use crate::repo::projects;
+use crate::routes::json::JsonBody;
+use crate::workflow::{self, step, today_cst};
+
+const MAX_PROJECTS: usize = 1000;
+
+fn field(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
+}
+
+fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
+    let (starts_on, ends_on, status): (NaiveDate, NaiveDate, String) =
+        n::table.find(id).select((n::starts_on, n::ends_on, n::status)).first(c).map_err(RepoError::from)?;
+    let members: Vec<(i64, Option<bool>)> = np::table
+        .filter(np::notice_id.eq(id))
+        .order(np::project_id.asc())
+        .select((np::project_id, np::upheld))
+        .load(c)?;
+    Ok(NoticeView {
+        id,
+        starts_on,
+        ends_on,
+        status,
+        project_ids: members.iter().map(|(p, _)| *p).collect(),
+        upheld_project_ids: members.iter().filter(|(_, u)| *u == Some(true)).map(|(p, _)| *p).collect(),
+    })
+}
+
+pub async fn post_notice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateNoticeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let JsonBody(req) = body;
+    rules::check_notice_period(&state.profile, req.starts_on, req.ends_on).map_err(|e| ApiError::Unprocessable {
+        code: e.code(),
+        detail: e.to_string(),
+        errors: vec![FieldError { field: "ends_on".into(), message: e.to_string() }],
+    })?;
+    let ids: BTreeSet<i64> = req.project_ids.iter().copied().collect();
+    if ids.is_empty() || ids.len() > MAX_PROJECTS {
+        return Err(field("project_ids", format!("须列出 1 至 {MAX_PROJECTS} 个项目")));
+    }
+    let now = db::now_utc();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let id: i64 = diesel::insert_into(n::table)
+                    .values((
+                        n::starts_on.eq(req.starts_on),
+                        n::ends_on.eq(req.ends_on),
+                        n::status.eq("open"),
+                        n::created_by.eq(caller.user_id),
+                        n::created_at.eq(now),
+                    ))
+                    .returning(n::id)
+                    .get_result(c)?;
+                for &pid in &ids {
+                    let project = match projects::get(c, &caller, pid) {
+                        Err(RepoError::NotFound) => return Err(field("project_ids", format!("项目 {pid} 不存在"))),
+                        other => other?,
+                    };
+                    let comment = format!("公示 {} 至 {}", req.starts_on, req.ends_on);
+                    step(c, &project, Action::PublishNotice, Some(&caller), &comment, now)?;
+                    diesel::insert_into(np::table).values((np::notice_id.eq(id), np::project_id.eq(pid))).execute(c)?;
+                }
+                let view = load(c, id)?;
+                let event = audit::Event::new("notice.publish", "notice", id).by(Some(&caller)).after(&view)?;
+                audit::record(c, event, now)?;
+                Ok(view)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+pub async fn post_close_notice(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CloseNoticeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let id = id.into_inner();
+    let JsonBody(req) = body;
+    let upheld: BTreeSet<i64> = req.upheld_project_ids.iter().copied().collect();
+    let now = db::now_utc();
+    let today = today_cst();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let notice = load(c, id)?;
+                if notice.status != "open" {
+                    return Err(ApiError::Conflict { code: "notice_closed", detail: "该公示已结束".into() });
+                }
+                if !rules::notice_may_close(notice.ends_on, today) {
+                    return Err(ApiError::Conflict {
+                        code: "notice_not_ended",
+                        detail: format!("公示期至 {} 结束,之后才能办结", notice.ends_on),
+                    });
+                }
+                if let Some(stranger) = upheld.iter().find(|p| !notice.project_ids.contains(p)) {
+                    return Err(field("upheld_project_ids", format!("项目 {stranger} 不在本次公示中")));
+                }
+                for &pid in &notice.project_ids {
+                    let project = projects::find(c, pid)?;
+                    let is_upheld = upheld.contains(&pid);
+                    let (action, comment) = if is_upheld {
+                        (Action::UpholdObjection, "公示期内异议成立")
+                    } else {
+                        (Action::ClearNotice, "公示无异议")
+                    };
+                    let after = step(c, &project, action, Some(&caller), comment, now)?;
+                    diesel::update(np::table.filter(np::notice_id.eq(id)).filter(np::project_id.eq(pid)))
+                        .set(np::upheld.eq(Some(is_upheld)))
+                        .execute(c)?;
+                    if !is_upheld {
+                        workflow::after_cleared(c, &st.profile, &after, now)?;
+                    }
+                }
+                diesel::update(n::table.find(id))
+                    .set((n::status.eq("closed"), n::closed_at.eq(Some(now))))
+                    .execute(c)?;
+                let view = load(c, id)?;
+                let event =
+                    audit::Event::new("notice.close", "notice", id).by(Some(&caller)).before(&notice)?.after(&view)?;
+                audit::record(c, event, now)?;
+                Ok(view)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,162 @@
+//! The ledger over HTTP: `GET /payments` (scoped), `POST /payments/{id}/approve` (city),
+//! `POST /payments/{id}/execute` (finance).
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::programme::Page;
+use dtpilot_api_types::workflow::{ExecutePaymentRequest, FundsView, PaymentView};
+use dtpilot_domain::eligibility::payment_blocked;
+use dtpilot_domain::ledger::{Direction, PaymentKind, PaymentStatus};
+use dtpilot_domain::state::Role;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, DbConn, RepoError, write_transaction};
+use crate::error::ApiError;
+use crate::repo::payments::{self as repo, Payment};
+use crate::repo::{Paging, enterprises};
+use crate::routes::json::JsonBody;
+use crate::routes::query::QueryParams;
+use crate::workflow;
+
+pub fn view(p: Payment) -> PaymentView {
+    PaymentView {
+        id: p.id,
+        kind: p.kind,
+        project_id: p.project_id,
+        enterprise_id: p.enterprise_id,
+        provider_id: p.provider_id,
+        payee: p.payee,
+        amount: p.amount,
+        direction: p.direction,
+        funds: FundsView { central: p.central, city: p.city, county: p.county },
+        status: p.status,
+        approved_by: p.approved_by,
+        paid_on: p.paid_on,
+        voucher_no: p.voucher_no,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    status: Option<PaymentStatus>,
+    kind: Option<PaymentKind>,
+    project_id: Option<i64>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+pub async fn get_payments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let QueryParams(q) = query;
+    let paging = Paging::new(q.page, q.per_page);
+    let filter = repo::Filter { status: q.status, kind: q.kind, project_id: q.project_id };
+    let (items, total) = state.db(move |conn| Ok(repo::list(conn, &caller, &filter, paging)?)).await?;
+    let items = items.into_iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+}
+
+/// 409 for an instruction not in `expected` (approving or executing twice).
+fn stale(status: PaymentStatus, expected: PaymentStatus) -> ApiError {
+    ApiError::Conflict {
+        code: "invalid_state",
+        detail: format!("支付指令当前状态为 {},不是 {}", status.code(), expected.code()),
+    }
+}
+
+/// R16: no money goes out to an enterprise flagged 经营异常 or 失信 (recoveries stay collectable).
+fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
+    if p.direction == Direction::In {
+        return Ok(());
+    }
+    if let Some(eid) = p.enterprise_id {
+        let e = enterprises::find(c, eid)?;
+        if let Some(block) = payment_blocked(e.credit_abnormal, e.dishonest) {
+            return Err(ApiError::Unprocessable {
+                code: block.code(),
+                detail: format!("{block},暂停拨付"),
+                errors: vec![FieldError { field: "enterprise".into(), message: block.to_string() }],
+            });
+        }
+    }
+    Ok(())
+}
+
+pub async fn post_approve(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let id = id.into_inner();
+    let now = db::now_utc();
+    let approved = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let p = repo::get(c, &caller, id)?;
+                if p.status != PaymentStatus::Pending {
+                    return Err(stale(p.status, PaymentStatus::Pending));
+                }
+                check_payable(c, &p)?;
+                let approved = repo::approve(c, id, caller.user_id, now).map_err(|e| match e {
+                    RepoError::Stale => stale(PaymentStatus::Approved, PaymentStatus::Pending),
+                    other => other.into(),
+                })?;
+                let event = audit::Event::new("payment.approve", "payment", id)
+                    .by(Some(&caller))
+                    .before(&view(p))?
+                    .after(&view(approved.clone()))?;
+                audit::record(c, event, now)?;
+                Ok(approved)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(approved)))
+}
+
+pub async fn post_execute(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<ExecutePaymentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Finance])?;
+    let id = id.into_inner();
+    let JsonBody(req) = body;
+    let voucher = req.voucher_no.trim().to_string();
+    if voucher.is_empty() || voucher.chars().count() > 64 {
+        return Err(ApiError::invalid(vec![FieldError {
+            field: "voucher_no".into(),
+            message: "凭证号不能为空,且不超过 64 个字符".into(),
+        }]));
+    }
+    let now = db::now_utc();
+    let executed = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let p = repo::get(c, &caller, id)?;
+                if p.status != PaymentStatus::Approved {
+                    return Err(stale(p.status, PaymentStatus::Approved));
+                }
+                check_payable(c, &p)?;
+                let paid = repo::execute(c, id, caller.user_id, req.paid_on, &voucher, now).map_err(|e| match e {
+                    RepoError::Stale => stale(PaymentStatus::Paid, PaymentStatus::Approved),
+                    other => other.into(),
+                })?;
+                let event = audit::Event::new("payment.execute", "payment", id)
+                    .by(Some(&caller))
+                    .before(&view(p))?
+                    .after(&view(paid.clone()))?;
+                audit::record(c, event, now)?;
+                workflow::after_executed(c, &paid, &caller, now)?;
+                Ok(paid)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(executed)))
+}

@@ -1,0 +1,332 @@
+//! Retrofit projects: create, list/get (scoped), submit, the two reviews, expenses, completion and
+//! cancellation (SPEC §5, §7). Every action runs in one transaction: the transition, its history
+//! row and the instructions it makes due.
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::programme::{Page, ProviderStatus};
+use dtpilot_api_types::workflow::{
+    CancelRequest, CityDecision, CityReviewRequest, CountyDecision, CountyReviewRequest, CreateExpenseRequest,
+    CreateProjectRequest, ExpenseView,
+};
+use dtpilot_domain::reference::County;
+use dtpilot_domain::rules;
+use dtpilot_domain::state::{Action, ProjectState, Role};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, RepoError, write_transaction};
+use crate::error::ApiError;
+use crate::repo::projects::{self as repo, NewProject, Project};
+use crate::repo::{Paging, batches, enterprises, providers};
+use crate::routes::json::JsonBody;
+use crate::routes::query::QueryParams;
+use crate::workflow::{self, step};
+
+const TEXT_MAX_CHARS: usize = 500;
+
+fn field(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
+}
+
+fn one_view(c: &mut db::DbConn, project: Project) -> Result<dtpilot_api_types::workflow::ProjectView, ApiError> {
+    workflow::views(c, vec![project], true)?.pop().ok_or(ApiError::NotFound)
+}
+
+fn comment_ok(comment: &str) -> Result<String, ApiError> {
+    let c = comment.trim();
+    if c.chars().count() > TEXT_MAX_CHARS {
+        return Err(field("comment", format!("意见不超过 {TEXT_MAX_CHARS} 个字符")));
+    }
+    Ok(c.to_string())
+}
+
+pub async fn post_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Enterprise])?;
+    let JsonBody(req) = body;
+    let contract_no = req.contract_no.trim().to_string();
+    if contract_no.is_empty() || contract_no.chars().count() > 100 {
+        return Err(field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
+    }
+    let planned = rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
+        .map_err(|e| field("target_level", e.to_string()))?;
+    let prepayment = rules::prepayment(&state.profile, planned);
+    let now = db::now_utc();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let enterprise_id = caller.enterprise_id.ok_or(ApiError::NotFound)?;
+                let enterprise = enterprises::get(c, &caller, enterprise_id)?;
+                match batches::find(c, req.batch_id) {
+                    Err(RepoError::NotFound) => return Err(field("batch_id", "批次不存在")),
+                    other => other?,
+                };
+                match providers::find(c, req.provider_id) {
+                    Err(RepoError::NotFound) => return Err(field("provider_id", "服务商不存在")),
+                    Ok(p) if p.status != ProviderStatus::Active => {
+                        return Err(ApiError::Unprocessable {
+                            code: "provider_inactive",
+                            detail: "该服务商已暂停或移出资源池,不能签订新的改造合同".into(),
+                            errors: vec![FieldError {
+                                field: "provider_id".into(),
+                                message: "服务商不在服务状态".into(),
+                            }],
+                        });
+                    }
+                    other => other?,
+                };
+                workflow::check_application(
+                    c,
+                    &st.profile,
+                    &enterprise,
+                    req.batch_id,
+                    req.overlapping_support_declared,
+                    req.target_level,
+                )?;
+                let project = repo::insert(
+                    c,
+                    &NewProject {
+                        enterprise_id,
+                        batch_id: req.batch_id,
+                        provider_id: req.provider_id,
+                        county: enterprise.county,
+                        contract_no: &contract_no,
+                        contract_amount: req.contract_amount,
+                        planned_investment: req.planned_eligible_investment,
+                        target_level: req.target_level,
+                        overlapping_support_declared: req.overlapping_support_declared,
+                        policy_id: &st.profile.id,
+                        policy_version: i64::from(st.profile.version),
+                        planned_subsidy: planned,
+                        prepayment,
+                    },
+                    now,
+                )
+                .map_err(|e| match e {
+                    RepoError::Conflict(_) => ApiError::Conflict {
+                        code: "duplicate_project",
+                        detail: "该企业在本批次已有未被驳回的改造项目".into(),
+                    },
+                    other => other.into(),
+                })?;
+                repo::record_creation(c, project.id, caller.user_id, now)?;
+                let view = one_view(c, project)?;
+                let event = audit::Event::new("project.create", "project", view.id).by(Some(&caller)).after(&view)?;
+                audit::record(c, event, now)?;
+                Ok(view)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    status: Option<ProjectState>,
+    county: Option<County>,
+    batch_id: Option<i64>,
+    enterprise_id: Option<i64>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+pub async fn get_projects(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let QueryParams(q) = query;
+    let paging = Paging::new(q.page, q.per_page);
+    let filter =
+        repo::Filter { status: q.status, county: q.county, batch_id: q.batch_id, enterprise_id: q.enterprise_id };
+    let (items, total) = state
+        .db(move |conn| {
+            let (list, total) = repo::list(conn, &caller, &filter, paging)?;
+            Ok((workflow::views(conn, list, false)?, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+}
+
+pub async fn get_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .db(move |conn| {
+            let project = repo::get(conn, &caller, id)?;
+            one_view(conn, project)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Load the project in scope, take one action on it, then do `then` — all in one transaction.
+async fn act<F>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: i64,
+    action: Action,
+    comment: String,
+    then: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut db::DbConn, &AppState, &Project, chrono::NaiveDateTime) -> Result<(), ApiError> + Send + 'static,
+{
+    let now = db::now_utc();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let project = repo::get(c, &caller, id)?;
+                let after = step(c, &project, action, Some(&caller), &comment, now)?;
+                then(c, &st, &after, now)?;
+                let latest = repo::find(c, id)?;
+                one_view(c, latest)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+pub async fn post_submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Enterprise])?;
+    act(state, caller, id.into_inner(), Action::Submit, String::new(), |c, st, p, _| {
+        // The preconditions hold again at submission (SPEC §5).
+        let enterprise = enterprises::find(c, p.enterprise_id)?;
+        workflow::check_application(
+            c,
+            &st.profile,
+            &enterprise,
+            p.batch_id,
+            p.overlapping_support_declared,
+            p.target_level,
+        )
+    })
+    .await
+}
+
+pub async fn post_county_review(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CountyReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::County])?;
+    let JsonBody(req) = body;
+    let action = match req.decision {
+        CountyDecision::Recommend => Action::CountyRecommend,
+        CountyDecision::Return => Action::CountyReturn,
+        CountyDecision::Reject => Action::CountyReject,
+    };
+    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
+}
+
+pub async fn post_city_review(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CityReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let JsonBody(req) = body;
+    let action = match req.decision {
+        CityDecision::Approve => Action::CityApprove,
+        CityDecision::Return => Action::CityReturn,
+        CityDecision::Reject => Action::CityReject,
+    };
+    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
+}
+
+pub async fn post_complete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Enterprise])?;
+    act(state, caller, id.into_inner(), Action::Complete, String::new(), |_, _, _, _| Ok(())).await
+}
+
+pub async fn post_cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CancelRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let JsonBody(req) = body;
+    let reason = req.reason;
+    act(state, caller, id.into_inner(), Action::Cancel, comment_ok(&req.comment)?, move |c, st, p, now| {
+        repo::set_cancel_reason(c, p.id, reason)?;
+        let p = repo::find(c, p.id)?;
+        workflow::after_cancelled(c, &st.profile, &p, now)
+    })
+    .await
+}
+
+pub async fn post_expense(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CreateExpenseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Enterprise])?;
+    let id = id.into_inner();
+    let JsonBody(req) = body;
+    let invoice = req.invoice_no.trim().to_string();
+    if invoice.is_empty() || invoice.chars().count() > 64 {
+        return Err(field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));
+    }
+    if !req.amount.is_positive() {
+        return Err(field("amount", "金额须大于 0"));
+    }
+    let now = db::now_utc();
+    let expense = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let project = repo::get(c, &caller, id)?;
+                if project.status != ProjectState::InProgress {
+                    return Err(ApiError::Conflict {
+                        code: "invalid_state",
+                        detail: format!("项目当前状态为“{}”,只有改造实施中的项目可以登记支出", project.status.name_zh()),
+                    });
+                }
+                let expense = repo::add_expense(c, &project, req.category, req.amount, &invoice, req.paid_on, now)
+                    .map_err(|e| match e {
+                        RepoError::Conflict(_) => ApiError::Conflict {
+                            code: "duplicate_invoice",
+                            detail: format!("发票 {invoice} 已被本企业申报过"),
+                        },
+                        other => other.into(),
+                    })?;
+                let event = audit::Event::new("expense.create", "project", project.id).by(Some(&caller)).after(
+                    &serde_json::json!({"expense_id": expense.id, "category": expense.category, "amount": expense.amount, "invoice_no": expense.invoice_no}),
+                )?;
+                audit::record(c, event, now)?;
+                Ok(expense)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ExpenseView {
+        id: expense.id,
+        project_id: expense.project_id,
+        category: expense.category,
+        eligible: expense.category.is_eligible(),
+        amount: expense.amount,
+        invoice_no: expense.invoice_no,
+        paid_on: expense.paid_on,
+    }))
+}

@@ -1,0 +1,139 @@
+//! `POST /providers` (city), `GET /providers`, `GET /providers/{id}` (signed in), `PATCH /providers/{id}` (city).
+
+use actix_web::{HttpResponse, web};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::programme::{CreateProviderRequest, Page, PatchProviderRequest, ProviderStatus, ProviderView};
+use dtpilot_domain::state::Role;
+use dtpilot_domain::validation::validate_credit_code;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, write_transaction};
+use crate::error::ApiError;
+use crate::repo::Paging;
+use crate::repo::providers::{self as repo, Provider};
+use crate::routes::json::JsonBody;
+use crate::routes::query::QueryParams;
+
+const NAME_MAX_CHARS: usize = 100;
+const REASON_MAX_CHARS: usize = 500;
+
+fn view(p: Provider) -> ProviderView {
+    ProviderView {
+        id: p.id,
+        name: p.name,
+        credit_code: p.credit_code,
+        capabilities: p.capabilities,
+        status: p.status,
+        status_reason: p.status_reason,
+        version: p.version,
+    }
+}
+
+fn field(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+pub async fn post_provider(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateProviderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let JsonBody(req) = body;
+    let code = req.credit_code.trim().to_string();
+    let mut errors = Vec::new();
+    let name = req.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        errors.push(field("name", format!("服务商名称不能为空,且不超过 {NAME_MAX_CHARS} 个字符")));
+    }
+    if let Err(e) = validate_credit_code(&code) {
+        errors.push(field("credit_code", e.to_string()));
+    }
+    if req.capabilities.is_empty() {
+        errors.push(field("capabilities", "至少填写一项服务能力"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let now = db::now_utc();
+    let created = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let created = view(repo::create(c, &name, &code, &req.capabilities, now)?);
+                let event =
+                    audit::Event::new("provider.create", "provider", created.id).by(Some(&caller)).after(&created)?;
+                audit::record(c, event, now)?;
+                Ok(created)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    status: Option<ProviderStatus>,
+    q: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// The provider pool is published to every signed-in user (enterprises choose from it).
+pub async fn get_providers(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: QueryParams<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let QueryParams(q) = query;
+    let paging = Paging::new(q.page, q.per_page);
+    let (items, total) = state.db(move |conn| Ok(repo::list(conn, q.status, q.q.as_deref(), paging)?)).await?;
+    let items = items.into_iter().map(view).collect();
+    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+}
+
+pub async fn get_provider(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let found = state.db(move |conn| Ok(repo::find(conn, id)?)).await?;
+    Ok(HttpResponse::Ok().json(view(found)))
+}
+
+pub async fn patch_provider(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<PatchProviderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let id = id.into_inner();
+    let JsonBody(req) = body;
+    let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    if req.status != ProviderStatus::Active && reason.is_none() {
+        return Err(ApiError::invalid(vec![field("reason", "暂停或移出资源池须说明原因")]));
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
+        return Err(ApiError::invalid(vec![field("reason", format!("原因不超过 {REASON_MAX_CHARS} 个字符"))]));
+    }
+    let now = db::now_utc();
+    let updated = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let before = view(repo::find(c, id)?);
+                let after = view(repo::set_status(c, id, req.status, reason.as_deref(), now)?);
+                let event = audit::Event::new("provider.status", "provider", id)
+                    .by(Some(&caller))
+                    .before(&before)?
+                    .after(&after)?;
+                audit::record(c, event, now)?;
+                Ok(after)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}

@@ -1,0 +1,292 @@
+//! The two uploads of the workflow: a provider's diagnostic report (一企一档,
+//! `POST /enterprises/{id}/diagnoses`) and the evaluator's acceptance report with the digital level
+//! (`POST /projects/{id}/evaluation`); and scoped downloads of both.
+
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::programme::ProviderStatus;
+use dtpilot_domain::state::{Action, ProjectState, Role};
+use dtpilot_domain::{DigitalLevel, Money, rules};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::schema::diagnoses as d;
+use crate::db::{self, DbConn, RepoError, write_transaction};
+use crate::error::ApiError;
+use crate::repo::{enterprises, projects, providers};
+use crate::uploads::{self, MetaAndPdf};
+use crate::workflow::{self, step};
+
+const TEXT_MAX_CHARS: usize = 2000;
+const NEEDS_MAX: usize = 50;
+const NEED_MAX_CHARS: usize = 200;
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosisMeta {
+    estimated_level: DigitalLevel,
+    summary: String,
+    #[serde(default)]
+    common_needs: Vec<String>,
+    #[serde(default)]
+    individual_needs: Vec<String>,
+    fee: Money,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiagnosisView {
+    id: i64,
+    enterprise_id: i64,
+    provider_id: i64,
+    estimated_level: DigitalLevel,
+    summary: String,
+    common_needs: Vec<String>,
+    individual_needs: Vec<String>,
+    fee: Money,
+    file_id: i64,
+    sha256: String,
+    created_at: NaiveDateTime,
+}
+
+fn check_meta(m: &DiagnosisMeta) -> Result<(), ApiError> {
+    let summary = m.summary.trim();
+    if summary.is_empty() || summary.chars().count() > TEXT_MAX_CHARS {
+        return Err(invalid("meta.summary", format!("诊断摘要不能为空,且不超过 {TEXT_MAX_CHARS} 个字符")));
+    }
+    for (name, needs) in [("meta.common_needs", &m.common_needs), ("meta.individual_needs", &m.individual_needs)] {
+        if needs.len() > NEEDS_MAX || needs.iter().any(|n| n.trim().is_empty() || n.chars().count() > NEED_MAX_CHARS) {
+            return Err(invalid(name, format!("至多 {NEEDS_MAX} 项,每项 1–{NEED_MAX_CHARS} 个字符")));
+        }
+    }
+    Ok(())
+}
+
+/// The enterprise in the provider's scope, and the provider still serving (7b: a suspended or
+/// removed provider takes no new work).
+fn check_provider_may_diagnose(c: &mut DbConn, caller: &Caller, enterprise_id: i64) -> Result<i64, ApiError> {
+    enterprises::get(c, caller, enterprise_id)?;
+    let provider_id = caller.provider_id.ok_or(ApiError::NotFound)?;
+    if providers::find(c, provider_id)?.status != ProviderStatus::Active {
+        return Err(ApiError::Unprocessable {
+            code: "provider_inactive",
+            detail: "服务商已暂停或移出资源池,不能提交新的诊断报告".into(),
+            errors: vec![FieldError { field: "provider_id".into(), message: "服务商不在服务状态".into() }],
+        });
+    }
+    Ok(provider_id)
+}
+
+type DiagnosisRow = (i64, i64, i64, i64, String, String, String, i64, i64, NaiveDateTime);
+
+fn diagnosis_view(c: &mut DbConn, row: DiagnosisRow) -> Result<DiagnosisView, ApiError> {
+    let (id, enterprise_id, provider_id, level, summary, common, individual, fee, file_id, created_at) = row;
+    let file = uploads::find_file(c, file_id)?;
+    let parse = |s: &str| serde_json::from_str::<Vec<String>>(s).map_err(ApiError::internal);
+    Ok(DiagnosisView {
+        id,
+        enterprise_id,
+        provider_id,
+        estimated_level: u8::try_from(level)
+            .ok()
+            .and_then(DigitalLevel::new)
+            .ok_or_else(|| ApiError::internal("level"))?,
+        summary,
+        common_needs: parse(&common)?,
+        individual_needs: parse(&individual)?,
+        fee: Money::from_fen(fee),
+        file_id,
+        sha256: file.sha256,
+        created_at,
+    })
+}
+
+const DIAGNOSIS_COLUMNS: (
+    d::id,
+    d::enterprise_id,
+    d::provider_id,
+    d::estimated_level,
+    d::summary,
+    d::common_needs,
+    d::individual_needs,
+    d::fee_fen,
+    d::file_id,
+    d::created_at,
+) = (
+    d::id,
+    d::enterprise_id,
+    d::provider_id,
+    d::estimated_level,
+    d::summary,
+    d::common_needs,
+    d::individual_needs,
+    d::fee_fen,
+    d::file_id,
+    d::created_at,
+);
+
+/// `MetaAndPdf` comes first: an oversize body answers 413 before anything else (SPEC §7).
+pub async fn post_diagnosis(
+    upload: MetaAndPdf<DiagnosisMeta>,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Provider])?;
+    let enterprise_id = id.into_inner();
+    let MetaAndPdf { meta, file } = upload;
+    check_meta(&meta)?;
+    let checker = caller.clone();
+    state.db(move |conn| check_provider_may_diagnose(conn, &checker, enterprise_id)).await?;
+    let promoted = file.promote().await?;
+    let now = db::now_utc();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let provider_id = check_provider_may_diagnose(c, &caller, enterprise_id)?;
+                let stored = uploads::insert_file(c, &promoted, Some(caller.user_id), now)?;
+                let common = serde_json::to_string(&meta.common_needs).map_err(ApiError::internal)?;
+                let individual = serde_json::to_string(&meta.individual_needs).map_err(ApiError::internal)?;
+                let id: i64 = diesel::insert_into(d::table)
+                    .values((
+                        d::enterprise_id.eq(enterprise_id),
+                        d::provider_id.eq(provider_id),
+                        d::estimated_level.eq(i64::from(meta.estimated_level.get())),
+                        d::summary.eq(meta.summary.trim()),
+                        d::common_needs.eq(common),
+                        d::individual_needs.eq(individual),
+                        d::fee_fen.eq(meta.fee.to_fen()),
+                        d::file_id.eq(stored.id),
+                        d::created_by.eq(caller.user_id),
+                        d::created_at.eq(now),
+                    ))
+                    .returning(d::id)
+                    .get_result(c)?;
+                let row = d::table.find(id).select(DIAGNOSIS_COLUMNS).first::<DiagnosisRow>(c)?;
+                let view = diagnosis_view(c, row)?;
+                let event = audit::Event::new("diagnosis.create", "enterprise", enterprise_id)
+                    .by(Some(&caller))
+                    .after(&view)?;
+                audit::record(c, event, now)?;
+                Ok(view)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The diagnoses of an enterprise in the caller's scope, newest first.
+pub async fn get_diagnoses(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let enterprise_id = id.into_inner();
+    let list = state
+        .db(move |conn| {
+            enterprises::get(conn, &caller, enterprise_id)?;
+            let rows = d::table
+                .filter(d::enterprise_id.eq(enterprise_id))
+                .order(d::id.desc())
+                .select(DIAGNOSIS_COLUMNS)
+                .load::<DiagnosisRow>(conn)?;
+            rows.into_iter().map(|r| diagnosis_view(conn, r)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// The report of a diagnosis, if its enterprise is in the caller's scope.
+pub async fn get_diagnosis_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let file = state
+        .db(move |conn| {
+            let (enterprise_id, file_id): (i64, i64) =
+                d::table.find(id).select((d::enterprise_id, d::file_id)).first(conn).map_err(RepoError::from)?;
+            enterprises::get(conn, &caller, enterprise_id)?;
+            Ok(uploads::find_file(conn, file_id)?)
+        })
+        .await?;
+    uploads::pdf_response(&state.data_dir, &file).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationMeta {
+    level: DigitalLevel,
+    score: serde_json::Number,
+    evaluated_on: NaiveDate,
+}
+
+/// The project in the evaluator's scope, awaiting acceptance, under the policy in force.
+fn check_may_evaluate(c: &mut DbConn, st: &AppState, caller: &Caller, id: i64) -> Result<projects::Project, ApiError> {
+    let project = projects::get(c, caller, id)?;
+    if project.status != ProjectState::AwaitingAcceptance {
+        return Err(ApiError::Conflict {
+            code: "invalid_state",
+            detail: format!("项目当前状态为“{}”,不能评测验收", project.status.name_zh()),
+        });
+    }
+    if project.policy_id != st.profile.id || project.policy_version != i64::from(st.profile.version) {
+        return Err(ApiError::Conflict {
+            code: "policy_mismatch",
+            detail: format!(
+                "项目按政策 {}@{} 立项,当前服务运行的是 {}@{}",
+                project.policy_id, project.policy_version, st.profile.id, st.profile.version
+            ),
+        });
+    }
+    Ok(project)
+}
+
+/// Record the evaluation: `accepted` or `failed` (R4/R6), the final subsidy, and the balance or
+/// recovery it makes due (R5) — one transaction.
+pub async fn post_evaluation(
+    upload: MetaAndPdf<EvaluationMeta>,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Evaluator])?;
+    let id = id.into_inner();
+    let MetaAndPdf { meta, file } = upload;
+    let score =
+        workflow::score_centi(&meta.score).ok_or_else(|| invalid("meta.score", "评分应为 0–100,最多两位小数"))?;
+    let (st, checker) = (state.clone(), caller.clone());
+    state.db(move |conn| check_may_evaluate(conn, &st, &checker, id).map(drop)).await?;
+    let promoted = file.promote().await?;
+    let now = db::now_utc();
+    let st = state.clone();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let project = check_may_evaluate(c, &st, &caller, id)?;
+                let passed = rules::acceptance_passed(&st.profile, meta.level);
+                let stored = uploads::insert_file(c, &promoted, Some(caller.user_id), now)?;
+                let expenses = projects::expense_amounts(c, &[id])?;
+                let eligible = rules::eligible_investment(expenses.into_iter().map(|(_, cat, m)| (cat, m)));
+                let final_subsidy =
+                    rules::final_subsidy(&st.profile, eligible, meta.level, Some(project.planned_subsidy));
+                projects::set_evaluation(c, id, meta.level, score, meta.evaluated_on, stored.id, final_subsidy)?;
+                let action = if passed { Action::EvaluatePass } else { Action::EvaluateFail };
+                let comment = format!("评测等级 {},评分 {}.{:02}", meta.level.name_zh(), score / 100, score % 100);
+                let after = step(c, &project, action, Some(&caller), &comment, now)?;
+                workflow::after_evaluated(c, &st.profile, &after, final_subsidy, now)?;
+                let latest = projects::find(c, id)?;
+                workflow::views(c, vec![latest], true)?.pop().ok_or(ApiError::NotFound)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,344 @@
+//! The project workflow: every state change goes through [`step`] (the pure transition of
+//! `dtpilot_domain::state`, then a conditional update and a history row), and the money a state
+//! makes due is recorded by the functions here — all inside the caller's one transaction.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::workflow::{HistoryView, ProjectView, SubsidyView};
+use dtpilot_domain::DigitalLevel;
+use dtpilot_domain::PolicyProfile;
+use dtpilot_domain::eligibility::{self, ApplicantFacts};
+use dtpilot_domain::ledger::{self, PaymentKind};
+use dtpilot_domain::money::Money;
+use dtpilot_domain::rules::{self, RuleId};
+use dtpilot_domain::state::{Action, Actor, ProjectState, TransitionError, transition};
+use dtpilot_domain::validation::is_sme;
+
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{DbConn, RepoError};
+use crate::error::ApiError;
+use crate::repo::enterprises::{self, Enterprise};
+use crate::repo::payments::{self, Party, Payment};
+use crate::repo::projects::{self, Project};
+
+/// "Today" is the date in China Standard Time (UTC+8), SPEC §5.
+pub fn today_cst() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+pub fn transition_error(e: TransitionError) -> ApiError {
+    match e {
+        TransitionError::RoleNotAllowed { .. } => ApiError::Forbidden(e.to_string()),
+        TransitionError::NotAllowed { .. } => ApiError::Conflict { code: "invalid_state", detail: e.to_string() },
+    }
+}
+
+/// One transition of `project` by `who` (`None`: the platform, carrying out what a rule made due):
+/// refused with 403/409 as the state machine says (a concurrent change of the same project makes it
+/// 409 too), recorded in the history and in the audit log.
+pub fn step(
+    c: &mut DbConn,
+    project: &Project,
+    action: Action,
+    who: Option<&Caller>,
+    comment: &str,
+    now: NaiveDateTime,
+) -> Result<Project, ApiError> {
+    let actor = who.map_or(Actor::Platform, |w| Actor::User(w.role));
+    let to = transition(project.status, action, actor).map_err(transition_error)?;
+    projects::transition(c, project, to, action, who.map(|w| (w.role, w.user_id)), comment, now).map_err(
+        |e| match e {
+            RepoError::Stale => ApiError::Conflict {
+                code: "invalid_state",
+                detail: "项目状态已被他人更新,请刷新后重试".into(),
+            },
+            other => other.into(),
+        },
+    )?;
+    let name = format!("project.{}", action.code());
+    let event = audit::Event::new(&name, "project", project.id)
+        .by(who)
+        .before(&serde_json::json!({ "status": project.status, "version": project.version }))?
+        .after(&serde_json::json!({ "status": to, "comment": comment }))?;
+    audit::record(c, event, now)?;
+    Ok(projects::find(c, project.id)?)
+}
+
+/// Record an instruction the rules made due, with its audit event (actor: the platform).
+fn create_payment(c: &mut DbConn, due: &ledger::Due, party: &Party, now: NaiveDateTime) -> Result<Payment, ApiError> {
+    let payment = payments::create(c, due, party, now)?;
+    let event = audit::Event::new("payment.create", "payment", payment.id)
+        .after(&crate::routes::payments::view(payment.clone()))?;
+    audit::record(c, event, now)?;
+    Ok(payment)
+}
+
+/// The preconditions of SPEC §5 (R2, R7, R9, R16, batch, diagnosis), checked at creation and at
+/// submission: all failures in one 422, its `code` naming the first.
+pub fn check_application(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    enterprise: &Enterprise,
+    batch_id: i64,
+    overlapping_support_declared: bool,
+    target_level: DigitalLevel,
+) -> Result<(), ApiError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::{batch_enterprises as be, diagnoses as d};
+    let in_batch = diesel::select(diesel::dsl::exists(
+        be::table.filter(be::batch_id.eq(batch_id)).filter(be::enterprise_id.eq(enterprise.id)),
+    ))
+    .get_result::<bool>(c)?;
+    let has_diagnosis = diesel::select(diesel::dsl::exists(d::table.filter(d::enterprise_id.eq(enterprise.id))))
+        .get_result::<bool>(c)?;
+    let facts = ApplicantFacts {
+        in_batch,
+        is_sme: is_sme(profile, enterprise.employees, enterprise.annual_revenue),
+        credit_abnormal: enterprise.credit_abnormal,
+        dishonest: enterprise.dishonest,
+        disqualified: enterprise.disqualified,
+        has_diagnosis,
+        overlapping_support_declared,
+        target_level,
+    };
+    let failures = eligibility::application_failures(profile, &facts);
+    match failures.first() {
+        None => Ok(()),
+        Some(first) => Err(ApiError::Unprocessable {
+            code: first.code(),
+            detail: failures.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
+            errors: failures
+                .iter()
+                .map(|f| FieldError { field: f.field().to_string(), message: f.to_string() })
+                .collect(),
+        }),
+    }
+}
+
+fn party<'a>(project: &Project, enterprise: &'a Enterprise) -> Party<'a> {
+    Party {
+        project_id: Some(project.id),
+        enterprise_id: Some(project.enterprise_id),
+        provider_id: None,
+        county: Some(project.county),
+        payee: &enterprise.name,
+    }
+}
+
+/// Net retrofit money paid to the project so far (paid instructions only).
+pub fn net_paid(c: &mut DbConn, project_id: i64) -> Result<Money, ApiError> {
+    let paid = payments::paid(c, &[project_id])?;
+    Ok(ledger::net_paid(paid.into_iter().map(|(_, k, m)| (k, m))))
+}
+
+/// The notice closed without an upheld objection: the prepayment falls due (R3) — or, when it is
+/// 0.00, the project moves straight on to `in_progress`.
+pub fn after_cleared(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    project: &Project,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let enterprise = enterprises::find(c, project.enterprise_id)?;
+    match ledger::due(profile, PaymentKind::Prepayment, project.prepayment, enterprise.central_fund_excluded) {
+        Some(due) => {
+            create_payment(c, &due, &party(project, &enterprise), now)?;
+        }
+        None => {
+            step(c, project, Action::PrepaymentPaid, None, "预拨付金额为 0", now)?;
+        }
+    }
+    Ok(())
+}
+
+/// After the evaluation recorded the final subsidy: the balance or recovery of R5/R6 — or, when
+/// both are 0.00, the project settles (accepted) or closes (failed) at once.
+pub fn after_evaluated(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    project: &Project,
+    final_subsidy: Money,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let enterprise = enterprises::find(c, project.enterprise_id)?;
+    let paid = net_paid(c, project.id)?;
+    match ledger::settlement_due(profile, final_subsidy, paid, enterprise.central_fund_excluded) {
+        Some(due) => {
+            create_payment(c, &due, &party(project, &enterprise), now)?;
+        }
+        None => {
+            let action = if project.status == ProjectState::Accepted {
+                Action::SettlementDone
+            } else {
+                Action::RecoveryReceived
+            };
+            step(c, project, action, None, "无需拨付或追回", now)?;
+        }
+    }
+    Ok(())
+}
+
+/// R7: cancel the open instructions and recover everything actually paid.
+pub fn after_cancelled(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    project: &Project,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    payments::cancel_open(c, project.id, now)?;
+    let enterprise = enterprises::find(c, project.enterprise_id)?;
+    let paid = net_paid(c, project.id)?;
+    let reason = project.cancel_reason.unwrap_or(rules::CancelReason::Cancelled);
+    let outcome = rules::cancellation(reason, paid);
+    if let Some(due) =
+        ledger::due(profile, PaymentKind::Recovery, outcome.recovery_due, enterprise.central_fund_excluded)
+    {
+        create_payment(c, &due, &party(project, &enterprise), now)?;
+    }
+    if outcome.disqualify {
+        enterprises::disqualify(c, enterprise.id, now)?;
+    }
+    Ok(())
+}
+
+/// Finance executed `payment`: the project moves on if the money settles its state.
+pub fn after_executed(c: &mut DbConn, payment: &Payment, by: &Caller, now: NaiveDateTime) -> Result<(), ApiError> {
+    let Some(project_id) = payment.project_id else { return Ok(()) };
+    let project = projects::find(c, project_id)?;
+    let action = match (payment.kind, project.status) {
+        (PaymentKind::Prepayment, ProjectState::Cleared) => Action::PrepaymentPaid,
+        (PaymentKind::Balance | PaymentKind::Recovery, ProjectState::Accepted) => Action::SettlementDone,
+        (PaymentKind::Recovery, ProjectState::Failed) => Action::RecoveryReceived,
+        _ => return Ok(()),
+    };
+    let comment = format!("{}已执行", payment.kind.name_zh());
+    step(c, &project, action, Some(by), &comment, now)?;
+    Ok(())
+}
+
+/// The subsidy figures of a project from its expenses and paid instructions.
+pub fn subsidy_view(
+    p: &Project,
+    expenses: &[(dtpilot_domain::reference::ExpenseCategory, Money)],
+    paid: &[(PaymentKind, Money)],
+) -> SubsidyView {
+    let eligible = rules::eligible_investment(expenses.iter().copied());
+    let paid_total: Money =
+        paid.iter().filter(|(k, _)| k.is_retrofit() && *k != PaymentKind::Recovery).map(|(_, m)| *m).sum();
+    let recovered_total: Money = paid.iter().filter(|(k, _)| *k == PaymentKind::Recovery).map(|(_, m)| *m).sum();
+    let net = paid_total - recovered_total;
+    let mut rules_applied = vec![RuleId::R1, RuleId::R2, RuleId::R3];
+    let owed = match p.status {
+        ProjectState::Accepted | ProjectState::Settled => {
+            rules_applied.extend([RuleId::R4, RuleId::R5]);
+            p.final_subsidy
+        }
+        ProjectState::Failed | ProjectState::Closed => {
+            rules_applied.push(RuleId::R6);
+            Some(Money::ZERO)
+        }
+        ProjectState::Cancelled => {
+            rules_applied.push(RuleId::R7);
+            Some(Money::ZERO)
+        }
+        _ => None,
+    };
+    let s = owed.map(|o| rules::settlement(o, net));
+    if paid.iter().any(|(k, _)| k.is_retrofit()) {
+        rules_applied.extend([RuleId::R8, RuleId::R14]);
+    }
+    rules_applied.sort();
+    rules_applied.dedup();
+    SubsidyView {
+        planned_subsidy: p.planned_subsidy,
+        prepayment: p.prepayment,
+        eligible_investment: eligible,
+        achieved_level: p.achieved_level,
+        final_subsidy: p.final_subsidy,
+        paid_total,
+        recovered_total,
+        balance_due: s.map_or(Money::ZERO, |s| s.balance_due),
+        recovery_due: s.map_or(Money::ZERO, |s| s.recovery_due),
+        rules_applied: rules_applied.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Views of projects, with their money, loaded in two queries for the whole page (no N+1).
+pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<Vec<ProjectView>, ApiError> {
+    let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+    let expenses = projects::expense_amounts(c, &ids)?;
+    let paid = payments::paid(c, &ids)?;
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let ex: Vec<_> = expenses.iter().filter(|(id, ..)| *id == p.id).map(|(_, c, m)| (*c, *m)).collect();
+        let pd: Vec<_> = paid.iter().filter(|(id, ..)| *id == p.id).map(|(_, k, m)| (*k, *m)).collect();
+        let history = if with_history {
+            projects::history(c, p.id)?
+                .into_iter()
+                .map(|(from, to, action, actor_id, actor_role, comment, at)| HistoryView {
+                    from: from.as_deref().and_then(ProjectState::from_code),
+                    to: ProjectState::from_code(&to).unwrap_or(ProjectState::Draft),
+                    action,
+                    actor_id,
+                    actor_role,
+                    comment,
+                    at,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(ProjectView {
+            subsidy: subsidy_view(&p, &ex, &pd),
+            history,
+            id: p.id,
+            enterprise_id: p.enterprise_id,
+            batch_id: p.batch_id,
+            provider_id: p.provider_id,
+            county: p.county,
+            contract_no: p.contract_no,
+            contract_amount: p.contract_amount,
+            planned_eligible_investment: p.planned_investment,
+            target_level: p.target_level,
+            overlapping_support_declared: p.overlapping_support_declared,
+            status: p.status,
+            policy: format!("{}@{}", p.policy_id, p.policy_version),
+            planned_subsidy: p.planned_subsidy,
+            prepayment: p.prepayment,
+            cancel_reason: p.cancel_reason,
+            version: p.version,
+        });
+    }
+    Ok(out)
+}
+
+/// A score of 0–100 with at most two decimals, from a JSON number, in hundredths — without floating
+/// point (the number's decimal text is parsed exactly).
+pub fn score_centi(n: &serde_json::Number) -> Option<i64> {
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::ToPrimitive;
+    let d: Decimal = n.to_string().parse().ok()?;
+    let centi = d * Decimal::ONE_HUNDRED;
+    if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED || centi.fract() != Decimal::ZERO {
+        return None;
+    }
+    centi.to_i64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_exact_hundredths() {
+        let n = |s: &str| serde_json::from_str::<serde_json::Number>(s).unwrap();
+        assert_eq!(score_centi(&n("55.0")), Some(5500));
+        assert_eq!(score_centi(&n("87.25")), Some(8725));
+        assert_eq!(score_centi(&n("100")), Some(10000));
+        assert_eq!(score_centi(&n("100.01")), None);
+        assert_eq!(score_centi(&n("-1")), None);
+        assert_eq!(score_centi(&n("55.125")), None);
+    }
+}

@@ -1,0 +1,7 @@
+DROP TABLE payments;
+DROP TABLE notice_projects;
+DROP TABLE notices;
+DROP TABLE expenses;
+DROP TABLE project_history;
+DROP TABLE projects;
+DROP TABLE diagnoses;
