@@ -188,6 +188,26 @@ support::both_databases! {
         assert_eq!(t.w.get(&format!("/projects/{pid}"), &t.other_county).status().as_u16(), 404);
         assert_eq!(t.w.get_json("/payments", &t.other_county)["total"], 0);
         assert_eq!(t.w.get_json("/payments", &ent)["total"], 2);
+        // The dashboard counts the accepted enterprise and the money, within each caller's scope.
+        let d = t.w.get_json("/dashboard", &t.city);
+        let target = |key: &str| d["targets"].as_array().expect("targets").iter().find(|x| x["key"] == key).cloned().expect(key);
+        assert_eq!((target("retrofitted_above_size")["actual"].as_i64(), target("retrofitted_above_size")["target"].as_i64()), (Some(1), Some(335)));
+        assert_eq!(target("providers")["actual"], 1);
+        assert!(target("on_cloud")["actual"].is_null());
+        assert_eq!(d["projects_by_status"]["settled"], 1);
+        let luzhou = d["by_county"].as_array().expect("by_county").iter().find(|r| r["key"] == "luzhou").cloned().expect("luzhou");
+        assert_eq!((luzhou["enterprises"].as_i64(), luzhou["accepted"].as_i64(), luzhou["final_subsidy"].as_str()), (Some(1), Some(1), Some("250000.00")));
+        assert_eq!(d["funds"]["paid"], json!({"central": "125000.00", "city": "62500.00", "county": "62500.00", "total": "250000.00"}));
+        assert_eq!(d["funds"]["budget_note"], "未设预算");
+        let other = t.w.get_json("/dashboard", &t.other_county);
+        assert_eq!((other["funds"]["paid"]["total"].as_str(), other["projects_by_status"].as_object().map(|m| m.len())), (Some("0.00"), Some(0)));
+        assert_eq!(other["by_batch"][0]["enterprises"], 0);
+        assert_eq!(d["by_batch"][0]["enterprises"], 1);
+        let expenses = t.w.get_json(&format!("/projects/{pid}/expenses"), &ent);
+        assert_eq!(expenses.as_array().map(Vec::len), Some(3));
+        assert_eq!(t.w.get(&format!("/projects/{pid}/expenses"), &t.other_county).status().as_u16(), 404);
+        assert_eq!(t.w.get_json("/notices", &t.city).as_array().map(Vec::len), Some(1));
+        assert_eq!(t.w.get_json("/audit/verify", &t.city)["ok"], true);
     }
 }
 

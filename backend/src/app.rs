@@ -67,6 +67,21 @@ pub fn build(
         .default_service(web::to(|| async { Err::<actix_web::HttpResponse, ApiError>(ApiError::NotFound) }))
 }
 
+/// `--demo`: seed an empty database through the application itself ([`crate::demo`]) and print
+/// the accounts; a database that already has users is left alone.
+async fn seed_demo(state: &web::Data<AppState>) -> Result<(), String> {
+    let users = state.db(|c| Ok(crate::users::count_users(c)?)).await.map_err(|e| e.to_string())?;
+    if users > 0 {
+        tracing::warn!(users, "--demo: the database already has users; demo data not generated");
+        println!("演示数据未生成:数据库中已有 {users} 个账号 / demo skipped: the database already has users");
+        return Ok(());
+    }
+    let summary = crate::demo::seed(state.clone()).await.map_err(|e| format!("演示数据生成失败 / demo failed: {e}"))?;
+    tracing::info!(%summary, "demo data generated");
+    println!("{}", summary.banner());
+    Ok(())
+}
+
 /// Connect, migrate, bind and serve until stopped. Prints the address it listens on.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     let url = settings.database_url.clone();
@@ -94,6 +109,11 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     });
     let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("无法监听 {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if settings.demo {
+        // Before "listening" is printed and before anything is served (a connection made meanwhile
+        // waits in the backlog): whoever waits for that line or for /healthz sees the whole demo.
+        seed_demo(&state).await?;
+    }
     tracing::info!(%addr, database = %settings.database_url, policy = %state.profile_label(), "dtpilot serving");
     println!("dtpilot listening on http://{addr}");
     HttpServer::new(move || build(state.clone()))

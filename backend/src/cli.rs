@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Lifetime of access tokens, in seconds.
     #[arg(long, env = "DTPILOT_ACCESS_TTL", default_value_t = 900)]
     pub access_ttl: u64,
+    /// Fill an empty database with a demo (every role's account printed at start); skipped when
+    /// the database already has users.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +134,7 @@ fn run_command(command: Command) -> Result<(), String> {
                 pool_size: args.pool_size,
                 jwt_secret: std::env::var("DTPILOT_JWT_SECRET").ok().filter(|s| !s.is_empty()),
                 access_ttl_secs: args.access_ttl,
+                demo: args.demo,
             };
             actix_web::rt::System::new().block_on(app::serve(settings))
         }

@@ -19,59 +19,93 @@
 //! | evaluator | from awaiting acceptance on | none |
 //! | admin | none | none |
 
-use diesel::IntoSql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
-use dtpilot_domain::state::Role;
 
 use crate::auth::Caller;
 use crate::db::DbConn;
-use crate::db::schema::{assignments, enterprises, payments, projects};
+use crate::db::schema::{enterprises, payments, projects};
 
 /// The backend type of [`DbConn`] (either database).
 pub type Backend = <DbConn as Connection>::Backend;
 
+/// Filter a boxed query over `enterprises` to what `$caller` may see. A macro so the same rule
+/// applies to plain, selected and grouped queries (whose boxed types differ).
+#[macro_export]
+macro_rules! scope_enterprises {
+    ($query:expr, $caller:expr) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::{assignments as __a, enterprises as __e};
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City, ..) => q,
+            (dtpilot_domain::state::Role::County, Some(county), ..) => q.filter(__e::county.eq(county.code())),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(id), _) => q.filter(__e::id.eq(id)),
+            (dtpilot_domain::state::Role::Provider, .., Some(pid)) => {
+                q.filter(__e::id.eq_any(__a::table.filter(__a::provider_id.eq(pid)).select(__a::enterprise_id)))
+            }
+            _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
+        }
+    }};
+}
+
+/// Filter a boxed query over `projects` to what `$caller` may see.
+#[macro_export]
+macro_rules! scope_projects {
+    ($query:expr, $caller:expr) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::projects as __p;
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City | dtpilot_domain::state::Role::Finance, ..) => q,
+            (dtpilot_domain::state::Role::County, Some(county), ..) => q.filter(__p::county.eq(county.code())),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(id), _) => q.filter(__p::enterprise_id.eq(id)),
+            (dtpilot_domain::state::Role::Provider, .., Some(pid)) => q.filter(__p::provider_id.eq(pid)),
+            (dtpilot_domain::state::Role::Evaluator, ..) => {
+                q.filter(__p::status.eq_any($crate::scope::EVALUATOR_STATES))
+            }
+            _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
+        }
+    }};
+}
+
+/// Filter a boxed query over `payments` to what `$caller` may see.
+#[macro_export]
+macro_rules! scope_payments {
+    ($query:expr, $caller:expr) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::{payments as __pay, projects as __p};
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City | dtpilot_domain::state::Role::Finance, ..) => q,
+            (dtpilot_domain::state::Role::County, Some(county), ..) => q.filter(__pay::county.eq(county.code())),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(id), _) => q.filter(__pay::enterprise_id.eq(id)),
+            (dtpilot_domain::state::Role::Provider, .., Some(pid)) => {
+                q.filter(__pay::provider_id.eq(pid).or(
+                    __pay::project_id.eq_any(__p::table.filter(__p::provider_id.eq(pid)).select(__p::id.nullable())),
+                ))
+            }
+            _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
+        }
+    }};
+}
+
+/// The states in which the evaluator sees a project: from awaiting acceptance on.
+pub const EVALUATOR_STATES: [&str; 5] = ["awaiting_acceptance", "accepted", "failed", "settled", "closed"];
+
 /// The enterprises `caller` may see.
 pub fn enterprises(caller: &Caller) -> enterprises::BoxedQuery<'static, Backend> {
-    let q = enterprises::table.into_boxed();
-    match (caller.role, caller.county, caller.enterprise_id, caller.provider_id) {
-        (Role::City, ..) => q,
-        (Role::County, Some(county), ..) => q.filter(enterprises::county.eq(county.code())),
-        (Role::Enterprise, _, Some(id), _) => q.filter(enterprises::id.eq(id)),
-        (Role::Provider, .., Some(pid)) => q
-            .filter(enterprises::id.eq_any(
-                assignments::table.filter(assignments::provider_id.eq(pid)).select(assignments::enterprise_id),
-            )),
-        _ => q.filter(false.into_sql::<Bool>()),
-    }
+    scope_enterprises!(enterprises::table.into_boxed(), caller)
 }
 
 /// The projects `caller` may see.
 pub fn projects(caller: &Caller) -> projects::BoxedQuery<'static, Backend> {
-    let q = projects::table.into_boxed();
-    match (caller.role, caller.county, caller.enterprise_id, caller.provider_id) {
-        (Role::City | Role::Finance, ..) => q,
-        (Role::County, Some(county), ..) => q.filter(projects::county.eq(county.code())),
-        (Role::Enterprise, _, Some(id), _) => q.filter(projects::enterprise_id.eq(id)),
-        (Role::Provider, .., Some(pid)) => q.filter(projects::provider_id.eq(pid)),
-        (Role::Evaluator, ..) => {
-            q.filter(projects::status.eq_any(["awaiting_acceptance", "accepted", "failed", "settled", "closed"]))
-        }
-        _ => q.filter(false.into_sql::<Bool>()),
-    }
+    scope_projects!(projects::table.into_boxed(), caller)
 }
 
 /// The payment instructions `caller` may see.
 pub fn payments(caller: &Caller) -> payments::BoxedQuery<'static, Backend> {
-    let q = payments::table.into_boxed();
-    match (caller.role, caller.county, caller.enterprise_id, caller.provider_id) {
-        (Role::City | Role::Finance, ..) => q,
-        (Role::County, Some(county), ..) => q.filter(payments::county.eq(county.code())),
-        (Role::Enterprise, _, Some(id), _) => q.filter(payments::enterprise_id.eq(id)),
-        (Role::Provider, .., Some(pid)) => q.filter(
-            payments::provider_id.eq(pid).or(payments::project_id
-                .eq_any(projects::table.filter(projects::provider_id.eq(pid)).select(projects::id.nullable()))),
-        ),
-        _ => q.filter(false.into_sql::<Bool>()),
-    }
+    scope_payments!(payments::table.into_boxed(), caller)
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
     /// Lifetime of an access token.
     pub access_ttl_secs: u64,
+    /// `--demo`: fill an empty database with the demo of [`crate::demo`] before serving.
+    pub demo: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -32,6 +34,7 @@ impl std::fmt::Debug for Settings {
             .field("pool_size", &self.pool_size)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("access_ttl_secs", &self.access_ttl_secs)
+            .field("demo", &self.demo)
             .finish()
     }
 }

@@ -138,6 +138,7 @@ diesel::table! {
         batch_id -> BigInt,
         provider_id -> BigInt,
         county -> Text,
+        industry -> Text,
         contract_no -> Text,
         contract_amount_fen -> BigInt,
         planned_investment_fen -> BigInt,

@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use dtpilot_domain::reference::{County, ExpenseCategory};
+use dtpilot_domain::reference::{County, ExpenseCategory, Industry};
 use dtpilot_domain::rules::CancelReason;
 use dtpilot_domain::state::{Action, ProjectState, Role};
 use dtpilot_domain::{DigitalLevel, Money};
@@ -148,6 +148,7 @@ pub struct NewProject<'a> {
     pub batch_id: i64,
     pub provider_id: i64,
     pub county: County,
+    pub industry: Industry,
     pub contract_no: &'a str,
     pub contract_amount: Money,
     pub planned_investment: Money,
@@ -168,6 +169,7 @@ pub fn insert(conn: &mut DbConn, n: &NewProject, now: NaiveDateTime) -> Result<P
                 p::batch_id.eq(n.batch_id),
                 p::provider_id.eq(n.provider_id),
                 p::county.eq(n.county.code()),
+                p::industry.eq(n.industry.code()),
                 p::contract_no.eq(n.contract_no.trim()),
                 p::contract_amount_fen.eq(n.contract_amount.to_fen()),
                 p::planned_investment_fen.eq(n.planned_investment.to_fen()),
@@ -375,6 +377,27 @@ pub fn expense_amounts(
             let category =
                 ExpenseCategory::from_code(&c).ok_or_else(|| corrupt(format!("expenses: category {c:?}")))?;
             Ok((pid, category, Money::from_fen(fen)))
+        })
+        .collect()
+}
+
+/// The expenses of one project, oldest first.
+pub fn expenses(conn: &mut DbConn, project_id: i64) -> Result<Vec<Expense>, RepoError> {
+    let rows: Vec<(i64, String, i64, String, NaiveDate)> = x::table
+        .filter(x::project_id.eq(project_id))
+        .order(x::id.asc())
+        .select((x::id, x::category, x::amount_fen, x::invoice_no, x::paid_on))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, c, fen, invoice_no, paid_on)| {
+            Ok(Expense {
+                id,
+                project_id,
+                category: ExpenseCategory::from_code(&c).ok_or_else(|| corrupt(format!("expenses.id={id}: {c:?}")))?,
+                amount: Money::from_fen(fen),
+                invoice_no,
+                paid_on,
+            })
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use dtpilot_api_types::FieldError;
-use dtpilot_api_types::audit::{AuditEvent, AuditPage, AuditVerification};
+use dtpilot_api_types::audit::{AuditEvent, AuditPage, AuditQuery, AuditVerification};
 use dtpilot_domain::state::Role;
 use serde::Deserialize;
 
@@ -20,13 +20,19 @@ use crate::error::ApiError;
 /// Who may read the log.
 const READERS: &[Role] = &[Role::City, Role::Admin];
 
-/// The two routes, with paths relative to the `/api/v1` scope: `scope.configure(audit::configure)`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/audit", web::get().to(get_audit_events)).route("/audit/verify", web::get().to(get_audit_verification));
-}
-
 /// `GET /audit?entity_type&entity_id&actor_user_id&action&page&per_page` → a page of events,
 /// newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "一页事件,新的在前", body = AuditPage),
+        (status = 400, description = "查询参数无法解析(如重复的参数)"),
+        (status = 422, description = "参数不是整数或超出范围(`errors` 逐项列出)"),
+    )
+)]
 pub async fn get_audit_events(
     state: web::Data<AppState>,
     caller: Caller,
@@ -41,6 +47,12 @@ pub async fn get_audit_events(
 }
 
 /// `GET /audit/verify` → the chain recomputed: `{ok, events, first_bad_seq?, problem?, last_hash?}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    responses((status = 200, description = "哈希链校验结果", body = AuditVerification))
+)]
 pub async fn get_audit_verification(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require(READERS)?;
     let Verification { ok, events, first_bad_seq, problem, last_hash } =

@@ -48,6 +48,20 @@ fn invalid_refresh() -> ApiError {
     ApiError::Unauthorized { code: "invalid_refresh_token", detail: "登录已失效,请重新登录" }
 }
 
+/// Sign in: an access token (JWT) and a refresh token. Five failures for one username within 15
+/// minutes lock that username for 15 minutes (429).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "已登录", body = TokenResponse),
+        (status = 401, description = "用户名或密码错误(未知用户与错误密码同一回答)"),
+        (status = 429, description = "失败次数过多,该用户名暂时锁定(`Retry-After`)"),
+        (status = 503, description = "登录请求过多,请稍后再试"),
+    )
+)]
 pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
     let JsonBody(LoginRequest { username, password }) = body;
     let now = db::now_utc();
@@ -84,6 +98,18 @@ pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>
     Ok(HttpResponse::Ok().json(tokens(&state, user, refresh_token, now)?))
 }
 
+/// A new token pair for a refresh token; the old refresh token is dead (a replayed one revokes
+/// the user's tokens).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "新的令牌对", body = TokenResponse),
+        (status = 401, description = "刷新令牌无效、过期或已使用"),
+    )
+)]
 pub async fn post_refresh(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
@@ -108,6 +134,14 @@ pub async fn post_refresh(
     Ok(HttpResponse::Ok().json(tokens(&state, user, token, now)?))
 }
 
+/// Sign out: the refresh token is revoked.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "已退出"))
+)]
 pub async fn post_logout(
     state: web::Data<AppState>,
     caller: Caller,
@@ -119,6 +153,13 @@ pub async fn post_logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "auth",
+    responses((status = 200, description = "当前用户", body = UserView))
+)]
 pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let user = state
         .db(move |conn| match users::find_by_id(conn, caller.user_id) {

@@ -51,6 +51,17 @@ fn batch_errors(r: &CreateBatchRequest) -> Vec<FieldError> {
     errors
 }
 
+/// Open a batch with its deadlines.
+#[utoipa::path(
+    post,
+    path = "/api/v1/batches",
+    tag = "batches",
+    request_body = CreateBatchRequest,
+    responses(
+        (status = 201, description = "已创建", body = BatchView),
+        (status = 409, description = "批次号已存在"),
+    )
+)]
 pub async fn post_batch(
     state: web::Data<AppState>,
     caller: Caller,
@@ -77,11 +88,28 @@ pub async fn post_batch(
 }
 
 /// Batches are planning data every signed-in user may read.
+#[utoipa::path(
+    get,
+    path = "/api/v1/batches",
+    tag = "batches",
+    responses((status = 200, description = "全部批次", body = Vec<BatchView>))
+)]
 pub async fn get_batches(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
     let batches = state.db(move |conn| Ok(repo::list(conn)?)).await?;
     Ok(HttpResponse::Ok().json(batches.into_iter().map(view).collect::<Vec<_>>()))
 }
 
+/// One batch.
+#[utoipa::path(
+    get,
+    path = "/api/v1/batches/{id}",
+    tag = "batches",
+    params(("id" = i64, Path, description = "批次 id")),
+    responses(
+        (status = 200, description = "批次", body = BatchView),
+        (status = 404, description = "不存在"),
+    )
+)]
 pub async fn get_batch(
     state: web::Data<AppState>,
     _caller: Caller,
@@ -92,6 +120,19 @@ pub async fn get_batch(
     Ok(HttpResponse::Ok().json(view(batch)))
 }
 
+/// Add enterprises to a batch (1–1000 per request); those already in it are reported, unchanged.
+#[utoipa::path(
+    post,
+    path = "/api/v1/batches/{id}/enterprises",
+    tag = "batches",
+    params(("id" = i64, Path, description = "批次 id")),
+    request_body = BatchMembersRequest,
+    responses(
+        (status = 200, description = "已加入", body = BatchMembersResponse),
+        (status = 404, description = "批次不存在"),
+        (status = 422, description = "企业列表为空、过长或含不存在的企业"),
+    )
+)]
 pub async fn post_batch_enterprises(
     state: web::Data<AppState>,
     caller: Caller,

@@ -50,6 +50,19 @@ fn invalid(errors: Vec<dtpilot_domain::quote::FieldError>) -> Result<(), ApiErro
     if errors.is_empty() { Ok(()) } else { Err(ApiError::invalid(errors.into_iter().map(FieldError::from).collect())) }
 }
 
+/// Register an enterprise (a county bureau only in its own county). `sme` is computed (SPEC §2).
+#[utoipa::path(
+    post,
+    path = "/api/v1/enterprises",
+    tag = "enterprises",
+    request_body = CreateEnterpriseRequest,
+    responses(
+        (status = 201, description = "已登记", body = EnterpriseView),
+        (status = 403, description = "角色无权,或县级部门登记外县区企业"),
+        (status = 409, description = "统一社会信用代码已登记"),
+        (status = 422, description = "字段校验失败(信用代码校验位、名称、电话…)"),
+    )
+)]
 pub async fn post_enterprise(
     state: web::Data<AppState>,
     caller: Caller,
@@ -81,16 +94,35 @@ pub async fn post_enterprise(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this county.
     county: Option<County>,
+    /// Only this industry.
     industry: Option<Industry>,
+    /// Only members of this batch.
     batch_id: Option<i64>,
+    /// Name or credit code contains this text.
     q: Option<String>,
+    /// From 1 (default 1).
     page: Option<i64>,
+    /// Page size (default and bounds as for every list).
     per_page: Option<i64>,
 }
 
+/// The enterprises in the caller's scope (city: all; county: its county; enterprise: itself;
+/// provider: those assigned to it; others: none), filtered and paged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/enterprises",
+    tag = "enterprises",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "一页企业", body = Page<EnterpriseView>),
+        (status = 422, description = "查询参数格式不正确"),
+    )
+)]
 pub async fn get_enterprises(
     state: web::Data<AppState>,
     caller: Caller,
@@ -104,6 +136,17 @@ pub async fn get_enterprises(
     Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
 }
 
+/// One enterprise in the caller's scope.
+#[utoipa::path(
+    get,
+    path = "/api/v1/enterprises/{id}",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "企业 id")),
+    responses(
+        (status = 200, description = "企业", body = EnterpriseView),
+        (status = 404, description = "不存在或不在可见范围内"),
+    )
+)]
 pub async fn get_enterprise(
     state: web::Data<AppState>,
     caller: Caller,
@@ -149,6 +192,23 @@ fn changes(req: &PatchEnterpriseRequest) -> (Vec<F>, Changes) {
     (present, changes)
 }
 
+/// Change some fields; `version` must be the version read (stale → 409). The enterprise keeps its
+/// profile; county and city may also set `credit_abnormal` and `dishonest`; only the city sets
+/// `is_little_giant` and `central_fund_excluded` (another field → 403).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/enterprises/{id}",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "企业 id")),
+    request_body = PatchEnterpriseRequest,
+    responses(
+        (status = 200, description = "已修改", body = EnterpriseView),
+        (status = 403, description = "角色无权,或无权修改其中某个字段"),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "version 已过期"),
+        (status = 422, description = "没有要修改的字段,或字段校验失败"),
+    )
+)]
 pub async fn patch_enterprise(
     state: web::Data<AppState>,
     caller: Caller,
@@ -193,6 +253,21 @@ pub async fn patch_enterprise(
     Ok(HttpResponse::Ok().json(updated))
 }
 
+/// Assign a provider to the enterprise: the provider may now see and diagnose it. 201 when new,
+/// 200 when it was already assigned.
+#[utoipa::path(
+    post,
+    path = "/api/v1/enterprises/{id}/assignment",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "企业 id")),
+    request_body = AssignmentRequest,
+    responses(
+        (status = 201, description = "已分配", body = AssignmentView),
+        (status = 200, description = "此前已分配(未改变)", body = AssignmentView),
+        (status = 404, description = "企业不存在或不在可见范围内"),
+        (status = 422, description = "服务商不存在,或已暂停、移出资源池(`provider_inactive`)"),
+    )
+)]
 pub async fn post_assignment(
     state: web::Data<AppState>,
     caller: Caller,

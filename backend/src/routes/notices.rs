@@ -44,6 +44,38 @@ fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
     })
 }
 
+/// The public notices, newest first (city and county bureaus: a notice is public, its projects are
+/// listed by id; each project stays behind its own scope).
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices",
+    tag = "notices",
+    responses((status = 200, description = "公示,新的在前(至多 200 条)", body = Vec<NoticeView>))
+)]
+pub async fn get_notices(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City, Role::County])?;
+    let list = state
+        .db(move |conn| {
+            let ids: Vec<i64> = n::table.order(n::id.desc()).limit(200).select(n::id).load(conn)?;
+            ids.into_iter().map(|id| load(conn, id)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Publish approved projects (公示, R15): they go `in_notice`. The period counts calendar days
+/// inclusive and must be at least the profile's `notice_days`; the dates may lie in the past.
+#[utoipa::path(
+    post,
+    path = "/api/v1/notices",
+    tag = "notices",
+    request_body = CreateNoticeRequest,
+    responses(
+        (status = 201, description = "已发布", body = NoticeView),
+        (status = 409, description = "某项目当前状态不能公示"),
+        (status = 422, description = "公示期不足、项目列表为空或含不存在的项目"),
+    )
+)]
 pub async fn post_notice(
     state: web::Data<AppState>,
     caller: Caller,
@@ -93,6 +125,21 @@ pub async fn post_notice(
     Ok(HttpResponse::Created().json(view))
 }
 
+/// Close a notice on or after `ends_on`: upheld objections reject those projects, the others are
+/// `cleared` and their prepayment instructions are created.
+#[utoipa::path(
+    post,
+    path = "/api/v1/notices/{id}/close",
+    tag = "notices",
+    params(("id" = i64, Path, description = "公示 id")),
+    request_body = CloseNoticeRequest,
+    responses(
+        (status = 200, description = "已办结", body = NoticeView),
+        (status = 404, description = "不存在"),
+        (status = 409, description = "公示已办结(`notice_closed`)或尚未到期(`notice_not_ended`)"),
+        (status = 422, description = "异议成立的项目不在本次公示中"),
+    )
+)]
 pub async fn post_close_notice(
     state: web::Data<AppState>,
     caller: Caller,

@@ -39,15 +39,33 @@ pub fn view(p: Payment) -> PaymentView {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only instructions in this status.
     status: Option<PaymentStatus>,
+    /// Only instructions of this kind.
     kind: Option<PaymentKind>,
+    /// Only this project's instructions.
     project_id: Option<i64>,
+    /// From 1 (default 1).
     page: Option<i64>,
+    /// Page size.
     per_page: Option<i64>,
 }
 
+/// The payment instructions in the caller's scope (city, finance: all; county: its county;
+/// enterprise: its own; provider: those of its projects and its own; others: none).
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments",
+    tag = "payments",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "一页支付指令", body = Page<PaymentView>),
+        (status = 422, description = "查询参数格式不正确"),
+    )
+)]
 pub async fn get_payments(
     state: web::Data<AppState>,
     caller: Caller,
@@ -87,6 +105,19 @@ fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Approve a disbursement: `pending → approved` (R16: not to an enterprise flagged 经营异常 or 失信).
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/{id}/approve",
+    tag = "payments",
+    params(("id" = i64, Path, description = "支付指令 id")),
+    responses(
+        (status = 200, description = "已审批", body = PaymentView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "不是待审批状态(`invalid_state`)"),
+        (status = 422, description = "企业经营异常或失信,暂停拨付"),
+    )
+)]
 pub async fn post_approve(
     state: web::Data<AppState>,
     caller: Caller,
@@ -119,6 +150,20 @@ pub async fn post_approve(
     Ok(HttpResponse::Ok().json(view(approved)))
 }
 
+/// Record that the treasury paid (or received) an approved instruction: `approved → paid`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/payments/{id}/execute",
+    tag = "payments",
+    params(("id" = i64, Path, description = "支付指令 id")),
+    request_body = ExecutePaymentRequest,
+    responses(
+        (status = 200, description = "已支付", body = PaymentView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "不是已审批状态(`invalid_state`)"),
+        (status = 422, description = "凭证号无效,或企业经营异常、失信"),
+    )
+)]
 pub async fn post_execute(
     state: web::Data<AppState>,
     caller: Caller,

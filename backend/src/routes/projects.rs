@@ -7,7 +7,7 @@ use dtpilot_api_types::FieldError;
 use dtpilot_api_types::programme::{Page, ProviderStatus};
 use dtpilot_api_types::workflow::{
     CancelRequest, CityDecision, CityReviewRequest, CountyDecision, CountyReviewRequest, CreateExpenseRequest,
-    CreateProjectRequest, ExpenseView,
+    CreateProjectRequest, ExpenseView, ProjectView,
 };
 use dtpilot_domain::reference::County;
 use dtpilot_domain::rules;
@@ -43,6 +43,20 @@ fn comment_ok(comment: &str) -> Result<String, ApiError> {
     Ok(c.to_string())
 }
 
+/// Apply for the retrofit subsidy (the enterprise's own user): a `draft` with the planned subsidy
+/// and prepayment computed under the policy in force (R1–R3). The preconditions (SPEC §5) are
+/// checked here and again at submission.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects",
+    tag = "projects",
+    request_body = CreateProjectRequest,
+    responses(
+        (status = 201, description = "已创建草稿", body = ProjectView),
+        (status = 409, description = "该企业在本批次已有未被驳回的项目(`duplicate_project`)"),
+        (status = 422, description = "字段或申报条件不满足(批次、服务商、非中小企业、信用、重复支持…)"),
+    )
+)]
 pub async fn post_project(
     state: web::Data<AppState>,
     caller: Caller,
@@ -97,6 +111,7 @@ pub async fn post_project(
                         batch_id: req.batch_id,
                         provider_id: req.provider_id,
                         county: enterprise.county,
+                        industry: enterprise.industry,
                         contract_no: &contract_no,
                         contract_amount: req.contract_amount,
                         planned_investment: req.planned_eligible_investment,
@@ -127,16 +142,36 @@ pub async fn post_project(
     Ok(HttpResponse::Created().json(view))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only projects in this state.
     status: Option<ProjectState>,
+    /// Only this county.
     county: Option<County>,
+    /// Only this batch.
     batch_id: Option<i64>,
+    /// Only this enterprise.
     enterprise_id: Option<i64>,
+    /// From 1 (default 1).
     page: Option<i64>,
+    /// Page size.
     per_page: Option<i64>,
 }
 
+/// The projects in the caller's scope (city, finance: all; county: its county; enterprise: its
+/// own; provider: those it is contracted for; evaluator: from awaiting acceptance on), without
+/// `history`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects",
+    tag = "projects",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "一页项目", body = Page<ProjectView>),
+        (status = 422, description = "查询参数格式不正确"),
+    )
+)]
 pub async fn get_projects(
     state: web::Data<AppState>,
     caller: Caller,
@@ -155,6 +190,17 @@ pub async fn get_projects(
     Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
 }
 
+/// One project in the caller's scope, with its subsidy figures and `history`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    responses(
+        (status = 200, description = "项目", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+    )
+)]
 pub async fn get_project(
     state: web::Data<AppState>,
     caller: Caller,
@@ -198,6 +244,19 @@ where
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Submit the application: `draft`/`returned` → `submitted` (the preconditions hold again).
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/submit",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    responses(
+        (status = 200, description = "已申报", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
+        (status = 422, description = "申报条件不再满足"),
+    )
+)]
 pub async fn post_submit(
     state: web::Data<AppState>,
     caller: Caller,
@@ -219,6 +278,19 @@ pub async fn post_submit(
     .await
 }
 
+/// First-instance review (初审) by the project's county: recommend, return or reject.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/county-review",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    request_body = CountyReviewRequest,
+    responses(
+        (status = 200, description = "已初审", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
+    )
+)]
 pub async fn post_county_review(
     state: web::Data<AppState>,
     caller: Caller,
@@ -235,6 +307,20 @@ pub async fn post_county_review(
     act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
 }
 
+/// Comprehensive review (综合评审) by the city: approve, return or reject.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/city-review",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    request_body = CityReviewRequest,
+    responses(
+        (status = 200, description = "已评审", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
+        (status = 422, description = "预算不足等前提不满足"),
+    )
+)]
 pub async fn post_city_review(
     state: web::Data<AppState>,
     caller: Caller,
@@ -251,6 +337,18 @@ pub async fn post_city_review(
     act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
 }
 
+/// Declare the retrofit complete: `in_progress` → `awaiting_acceptance`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/complete",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    responses(
+        (status = 200, description = "已申请验收", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
+    )
+)]
 pub async fn post_complete(
     state: web::Data<AppState>,
     caller: Caller,
@@ -260,6 +358,19 @@ pub async fn post_complete(
     act(state, caller, id.into_inner(), Action::Complete, String::new(), |_, _, _, _| Ok(())).await
 }
 
+/// Cancel a project (R7): what was paid is to be recovered; fraud also disqualifies the enterprise.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/cancel",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    request_body = CancelRequest,
+    responses(
+        (status = 200, description = "已取消", body = ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
+    )
+)]
 pub async fn post_cancel(
     state: web::Data<AppState>,
     caller: Caller,
@@ -277,6 +388,20 @@ pub async fn post_cancel(
     .await
 }
 
+/// Record an expense with its invoice while the project is `in_progress`; an invoice is declared
+/// once per enterprise.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/expenses",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    request_body = CreateExpenseRequest,
+    responses(
+        (status = 201, description = "已登记", body = ExpenseView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目不在实施中(`invalid_state`),或发票已申报(`duplicate_invoice`)"),
+    )
+)]
 pub async fn post_expense(
     state: web::Data<AppState>,
     caller: Caller,
@@ -329,4 +454,42 @@ pub async fn post_expense(
         invoice_no: expense.invoice_no,
         paid_on: expense.paid_on,
     }))
+}
+
+/// The expenses of a project in the caller's scope, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/expenses",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    responses(
+        (status = 200, description = "项目的支出,先登记的在前", body = Vec<ExpenseView>),
+        (status = 404, description = "不存在或不在可见范围内"),
+    )
+)]
+pub async fn get_expenses(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let list = state
+        .db(move |conn| {
+            repo::get(conn, &caller, id)?;
+            Ok(repo::expenses(conn, id)?)
+        })
+        .await?;
+    let views: Vec<ExpenseView> = list
+        .into_iter()
+        .map(|e| ExpenseView {
+            id: e.id,
+            project_id: e.project_id,
+            category: e.category,
+            eligible: e.category.is_eligible(),
+            amount: e.amount,
+            invoice_no: e.invoice_no,
+            paid_on: e.paid_on,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
 }

@@ -36,6 +36,17 @@ fn field(field: &str, message: impl Into<String>) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
+/// Add a provider to the pool.
+#[utoipa::path(
+    post,
+    path = "/api/v1/providers",
+    tag = "providers",
+    request_body = CreateProviderRequest,
+    responses(
+        (status = 201, description = "已加入资源池", body = ProviderView),
+        (status = 409, description = "统一社会信用代码已登记"),
+    )
+)]
 pub async fn post_provider(
     state: web::Data<AppState>,
     caller: Caller,
@@ -73,15 +84,30 @@ pub async fn post_provider(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only providers in this status.
     status: Option<ProviderStatus>,
+    /// Name or credit code contains this text.
     q: Option<String>,
+    /// From 1 (default 1).
     page: Option<i64>,
+    /// Page size.
     per_page: Option<i64>,
 }
 
 /// The provider pool is published to every signed-in user (enterprises choose from it).
+#[utoipa::path(
+    get,
+    path = "/api/v1/providers",
+    tag = "providers",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "一页服务商", body = Page<ProviderView>),
+        (status = 422, description = "查询参数格式不正确"),
+    )
+)]
 pub async fn get_providers(
     state: web::Data<AppState>,
     _caller: Caller,
@@ -94,6 +120,17 @@ pub async fn get_providers(
     Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
 }
 
+/// One provider of the pool.
+#[utoipa::path(
+    get,
+    path = "/api/v1/providers/{id}",
+    tag = "providers",
+    params(("id" = i64, Path, description = "服务商 id")),
+    responses(
+        (status = 200, description = "服务商", body = ProviderView),
+        (status = 404, description = "不存在"),
+    )
+)]
 pub async fn get_provider(
     state: web::Data<AppState>,
     _caller: Caller,
@@ -104,6 +141,20 @@ pub async fn get_provider(
     Ok(HttpResponse::Ok().json(view(found)))
 }
 
+/// Set a provider's status (`active`, `suspended`, `removed`; the latter two need a `reason`). A
+/// suspended or removed provider cannot be assigned or contracted.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/providers/{id}",
+    tag = "providers",
+    params(("id" = i64, Path, description = "服务商 id")),
+    request_body = PatchProviderRequest,
+    responses(
+        (status = 200, description = "已修改", body = ProviderView),
+        (status = 404, description = "不存在"),
+        (status = 422, description = "暂停或移出须说明原因"),
+    )
+)]
 pub async fn patch_provider(
     state: web::Data<AppState>,
     caller: Caller,

@@ -8,6 +8,16 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::routes::json::JsonBody;
 
+/// The subsidy calculator (R1–R6 of the policy in force): planned subsidy and prepayment from a
+/// target level and planned investment; final subsidy, balance or recovery from the achieved level,
+/// the eligible investment and what was paid so far. Each figure is `null` when not asked for.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subsidy/quote",
+    tag = "public",
+    request_body = QuoteRequest,
+    responses((status = 200, description = "测算结果", body = QuoteResponse))
+)]
 pub async fn post_quote(state: web::Data<AppState>, body: JsonBody<QuoteRequest>) -> Result<HttpResponse, ApiError> {
     let JsonBody(request) = body;
     let q = quote(&state.profile, &request.into())

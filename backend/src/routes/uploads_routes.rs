@@ -29,7 +29,8 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
 }
 
-#[derive(Debug, Deserialize)]
+/// The `meta` part of a diagnosis upload (JSON).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DiagnosisMeta {
     estimated_level: DigitalLevel,
@@ -41,7 +42,8 @@ pub struct DiagnosisMeta {
     fee: Money,
 }
 
-#[derive(Debug, Serialize)]
+/// A diagnostic report (一企一档) as stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DiagnosisView {
     id: i64,
     enterprise_id: i64,
@@ -132,7 +134,42 @@ const DIAGNOSIS_COLUMNS: (
     d::created_at,
 );
 
-/// `MetaAndPdf` comes first: an oversize body answers 413 before anything else (SPEC §7).
+/// `multipart/form-data` of `POST /enterprises/{id}/diagnoses`.
+#[derive(utoipa::ToSchema)]
+pub struct DiagnosisUpload {
+    /// JSON text: the diagnosis.
+    pub meta: DiagnosisMeta,
+    /// The report: a PDF of at most 20 MiB (judged by its content).
+    #[schema(value_type = String, format = Binary, content_media_type = "application/pdf")]
+    pub file: Vec<u8>,
+}
+
+/// `multipart/form-data` of `POST /projects/{id}/evaluation`.
+#[derive(utoipa::ToSchema)]
+pub struct EvaluationUpload {
+    /// JSON text: the evaluation.
+    pub meta: EvaluationMeta,
+    /// The acceptance report: a PDF of at most 20 MiB (judged by its content).
+    #[schema(value_type = String, format = Binary, content_media_type = "application/pdf")]
+    pub file: Vec<u8>,
+}
+
+/// Upload a diagnostic report (一企一档) for an enterprise the provider is assigned to, while the
+/// provider is active. An oversize body answers 413 before anything else.
+#[utoipa::path(
+    post,
+    path = "/api/v1/enterprises/{id}/diagnoses",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "企业 id")),
+    request_body(content = DiagnosisUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "已上传", body = DiagnosisView),
+        (status = 404, description = "企业不存在或不在可见范围内(未分配给该服务商)"),
+        (status = 413, description = "请求体或文件过大(PDF 至多 20 MiB)"),
+        (status = 422, description = "`meta` 字段校验失败、缺少部分,或文件不是 PDF(`not_pdf`)、服务商已暂停"),
+    )
+)]
+// `MetaAndPdf` comes first: an oversize body answers 413 before anything else (SPEC §7).
 pub async fn post_diagnosis(
     upload: MetaAndPdf<DiagnosisMeta>,
     state: web::Data<AppState>,
@@ -183,6 +220,16 @@ pub async fn post_diagnosis(
 }
 
 /// The diagnoses of an enterprise in the caller's scope, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/enterprises/{id}/diagnoses",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "企业 id")),
+    responses(
+        (status = 200, description = "诊断报告,新的在前", body = Vec<DiagnosisView>),
+        (status = 404, description = "企业不存在或不在可见范围内"),
+    )
+)]
 pub async fn get_diagnoses(
     state: web::Data<AppState>,
     caller: Caller,
@@ -204,6 +251,16 @@ pub async fn get_diagnoses(
 }
 
 /// The report of a diagnosis, if its enterprise is in the caller's scope.
+#[utoipa::path(
+    get,
+    path = "/api/v1/diagnoses/{id}/file",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "诊断报告 id")),
+    responses(
+        (status = 200, description = "PDF 文件", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "不存在或其企业不在可见范围内"),
+    )
+)]
 pub async fn get_diagnosis_file(
     state: web::Data<AppState>,
     caller: Caller,
@@ -221,10 +278,14 @@ pub async fn get_diagnosis_file(
     uploads::pdf_response(&state.data_dir, &file).await
 }
 
-#[derive(Debug, Deserialize)]
+/// The `meta` part of an evaluation upload (JSON).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationMeta {
+    /// The digital level found (数字化水平评测).
     level: DigitalLevel,
+    /// The evaluation score, 0–100 with at most two decimals.
+    #[schema(value_type = f64, minimum = 0, maximum = 100, examples(85.5))]
     score: serde_json::Number,
     evaluated_on: NaiveDate,
 }
@@ -252,6 +313,20 @@ fn check_may_evaluate(c: &mut DbConn, st: &AppState, caller: &Caller, id: i64) -
 
 /// Record the evaluation: `accepted` or `failed` (R4/R6), the final subsidy, and the balance or
 /// recovery it makes due (R5) — one transaction.
+#[utoipa::path(
+    post,
+    path = "/api/v1/projects/{id}/evaluation",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    request_body(content = EvaluationUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "已评测:`accepted` 或 `failed`,附清算或追回指令", body = dtpilot_api_types::workflow::ProjectView),
+        (status = 404, description = "不存在或不在可见范围内"),
+        (status = 409, description = "项目不在待评测验收状态(`invalid_state`),或立项政策与现行不同(`policy_mismatch`)"),
+        (status = 413, description = "请求体或文件过大(PDF 至多 20 MiB)"),
+        (status = 422, description = "`meta` 字段校验失败、缺少部分,或文件不是 PDF(`not_pdf`)"),
+    )
+)]
 pub async fn post_evaluation(
     upload: MetaAndPdf<EvaluationMeta>,
     state: web::Data<AppState>,

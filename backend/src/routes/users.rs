@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 use dtpilot_api_types::FieldError;
-use dtpilot_api_types::auth::CreateUserRequest;
+use dtpilot_api_types::auth::{CreateUserRequest, UserView};
 use dtpilot_domain::state::Role;
 
 use crate::app::AppState;
@@ -14,6 +14,19 @@ use crate::routes::auth::user_view;
 use crate::routes::json::JsonBody;
 use crate::users::{self, CreateUserError, NewUser};
 
+/// Create an account of any role, scoped by `county`, `enterprise_id` or `provider_id` as the
+/// role requires. Only an admin may create an admin.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "auth",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "已创建", body = UserView),
+        (status = 403, description = "角色无权,或非管理员创建管理员账号"),
+        (status = 409, description = "用户名已被使用"),
+    )
+)]
 pub async fn post_user(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// `GET /audit` query parameters; all optional. `page` counts from 1 (default 1); `per_page` is
 /// 1–200 (default 50). Values out of range or not integers answer 422 naming the parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct AuditQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
@@ -25,6 +26,7 @@ pub struct AuditQuery {
 /// One event of the log. `actor_user_id`/`actor_role` are `null` when the platform itself acted
 /// (the command line, a rule). `before`/`after` are the entity's views around the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEvent {
     /// Position in the chain: 1, 2, 3, … without gaps.
     pub seq: i64,
@@ -46,6 +48,7 @@ pub struct AuditEvent {
 
 /// `GET /audit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub items: Vec<AuditEvent>,
     /// Events matching the filter, on all pages.
@@ -56,6 +59,7 @@ pub struct AuditPage {
 
 /// `GET /audit/verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
     /// Every event links to its predecessor and matches its hash.
     pub ok: bool,

@@ -6,6 +6,7 @@ pub use dtpilot_domain::quote::FieldError as DomainFieldError;
 
 /// One invalid field of a 422 answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -20,6 +21,7 @@ impl From<DomainFieldError> for FieldError {
 /// `application/problem+json`: `type`, `title`, `status`, `detail`, plus `code` (stable, English)
 /// and, for 422, `errors`. `title` and `detail` are Chinese, for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_: String,

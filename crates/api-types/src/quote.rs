@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Amounts must be strings of the §3 format; levels integers 1–4. Unknown fields are refused.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +35,7 @@ impl From<QuoteRequest> for QuoteInput {
 
 /// The figures (null where not asked for) and the rules that produced them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteResponse {
     pub planned_subsidy: Option<Money>,
     pub prepayment: Option<Money>,

@@ -10,6 +10,7 @@ use dtpilot_domain::state::ProjectState;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateProjectRequest {
     pub batch_id: i64,
@@ -23,6 +24,7 @@ pub struct CreateProjectRequest {
 
 /// The money of a project and the rules that produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubsidyView {
     pub planned_subsidy: Money,
     pub prepayment: Money,
@@ -37,6 +39,7 @@ pub struct SubsidyView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryView {
     pub from: Option<ProjectState>,
     pub to: ProjectState,
@@ -48,6 +51,7 @@ pub struct HistoryView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectView {
     pub id: i64,
     pub enterprise_id: i64,
@@ -73,6 +77,7 @@ pub struct ProjectView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CountyDecision {
     Recommend,
@@ -81,6 +86,7 @@ pub enum CountyDecision {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CityDecision {
     Approve,
@@ -89,6 +95,7 @@ pub enum CityDecision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CountyReviewRequest {
     pub decision: CountyDecision,
@@ -97,6 +104,7 @@ pub struct CountyReviewRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CityReviewRequest {
     pub decision: CityDecision,
@@ -105,6 +113,7 @@ pub struct CityReviewRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     pub reason: CancelReason,
@@ -113,6 +122,7 @@ pub struct CancelRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateNoticeRequest {
     pub project_ids: Vec<i64>,
@@ -121,6 +131,7 @@ pub struct CreateNoticeRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CloseNoticeRequest {
     #[serde(default)]
@@ -128,6 +139,7 @@ pub struct CloseNoticeRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeView {
     pub id: i64,
     pub starts_on: NaiveDate,
@@ -138,6 +150,7 @@ pub struct NoticeView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateExpenseRequest {
     pub category: ExpenseCategory,
@@ -147,6 +160,7 @@ pub struct CreateExpenseRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpenseView {
     pub id: i64,
     pub project_id: i64,
@@ -158,6 +172,7 @@ pub struct ExpenseView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FundsView {
     pub central: Money,
     pub city: Money,
@@ -165,6 +180,7 @@ pub struct FundsView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentView {
     pub id: i64,
     pub kind: PaymentKind,
@@ -182,6 +198,7 @@ pub struct PaymentView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExecutePaymentRequest {
     pub paid_on: NaiveDate,

@@ -11,6 +11,8 @@ pub mod enterprise;
 pub mod ledger;
 pub mod level;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod policy;
 pub mod quote;
 pub mod reference;

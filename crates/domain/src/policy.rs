@@ -97,6 +97,39 @@ pub struct AwardRule {
     pub provenance: Provenance,
 }
 
+/// What the dashboard counts for a target (the records dtpilot keeps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetMeasure {
+    /// Enterprises above designated size whose project passed acceptance.
+    AcceptedAboveSize,
+    /// Enterprises below designated size whose project passed acceptance.
+    AcceptedBelowSize,
+    /// Above-size enterprises evaluated at level 2 or more.
+    Level2AboveSize,
+    /// Below-size enterprises evaluated at level 2 or more.
+    Level2BelowSize,
+    /// Enterprises evaluated at level 4.
+    Level4,
+    /// 小巨人 enterprises in a batch of the programme.
+    LittleGiantsInProgramme,
+    /// Providers active in the pool.
+    ActiveProviders,
+    /// Not counted from dtpilot's records (yet).
+    None,
+}
+
+/// A programme target of 附件1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub key: String,
+    pub name: String,
+    pub value: u32,
+    pub actual: TargetMeasure,
+    pub source: String,
+}
+
 /// A validated policy profile. Construct it with [`PolicyProfile::from_toml`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyProfile {
@@ -132,6 +165,8 @@ pub struct PolicyProfile {
     /// R16: the industrial SME test: employees below this, or revenue below the next.
     pub sme_max_employees_exclusive: Sourced<u32>,
     pub sme_max_revenue_exclusive: Sourced<Money>,
+    /// The programme targets (实施方案 附件1), for the dashboard.
+    pub targets: Vec<Target>,
 }
 
 impl PolicyProfile {
@@ -187,6 +222,8 @@ mod raw {
         pub other: Other,
         pub awards: Awards,
         pub eligibility: Eligibility,
+        #[serde(default)]
+        pub targets: Vec<Target>,
     }
 
     #[derive(Deserialize)]
@@ -422,7 +459,13 @@ mod raw {
                 if *v == 0 { Err(ProfileError::new(k, "公示期至少 1 天")) } else { Ok(*v) }
             })?;
 
+            for (i, t) in self.targets.iter().enumerate() {
+                if t.key.trim().is_empty() || self.targets[..i].iter().any(|o| o.key == t.key) {
+                    return Err(ProfileError::new(format!("targets[{i}].key"), "目标的 key 不能为空且不能重复"));
+                }
+            }
             Ok(PolicyProfile {
+                targets: self.targets,
                 id: self.id,
                 version: self.version,
                 title: self.title,
@@ -475,6 +518,8 @@ mod tests {
         assert_eq!(p.award(AwardKind::StandardPackage).per_industry, Some(1));
         assert_eq!(p.caps.provenance.source, "第五条(一)1");
         assert!(p.central_share.provenance.assumption);
+        assert_eq!(p.targets.len(), 12);
+        assert!(p.targets.iter().any(|t| t.key == "level4" && t.value == 34));
     }
 
     fn broken(from: &str, to: &str) -> ProfileError {

@@ -22,6 +22,7 @@ CREATE TABLE projects (
     batch_id                     BIGINT    NOT NULL REFERENCES batches (id),
     provider_id                  BIGINT    NOT NULL REFERENCES providers (id),
     county                       TEXT      NOT NULL,
+    industry                     TEXT      NOT NULL,
     contract_no                  TEXT      NOT NULL,
     contract_amount_fen          BIGINT    NOT NULL CHECK (contract_amount_fen >= 0),
     planned_investment_fen       BIGINT    NOT NULL CHECK (planned_investment_fen >= 0),
@@ -48,6 +49,7 @@ CREATE INDEX projects_status_idx ON projects (status, id);
 CREATE INDEX projects_county_idx ON projects (county, status, id);
 CREATE INDEX projects_provider_idx ON projects (provider_id, id);
 CREATE INDEX projects_batch_idx ON projects (batch_id, id);
+CREATE INDEX projects_enterprise_idx ON projects (enterprise_id, id);
 
 CREATE TABLE project_history (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
