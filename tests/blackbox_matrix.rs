@@ -273,11 +273,21 @@ impl Fixture {
             Role::City => true,
             Role::County => c.county == Some(e.county),
             Role::Enterprise => c.enterprise_id == Some(e.id),
-            Role::Provider => c.provider_id == Some(e.provider_id),
-            // scope.rs gives the evaluator no enterprises (SPEC §1 says "enterprises awaiting
-            // acceptance": see the report), finance and admin none.
-            Role::Finance | Role::Evaluator | Role::Admin => false,
+            // Assigned to it, or named in one of its projects (SPEC §1 "assigned to or contracted by").
+            Role::Provider => {
+                c.provider_id == Some(e.provider_id)
+                    || self.projects.iter().any(|p| p.enterprise_id == e.id && c.provider_id == Some(p.provider_id))
+            }
+            // SPEC §1: the enterprises awaiting acceptance (and those it evaluated).
+            Role::Evaluator => self.projects.iter().any(|p| p.enterprise_id == e.id && self.evaluator_sees(p.id)),
+            Role::Finance | Role::Admin => false,
         }
+    }
+
+    /// The matrix's own requests move projects on: read the state now.
+    fn evaluator_sees(&self, project_id: i64) -> bool {
+        let now = self.w.get_json(&format!("/projects/{project_id}"), &self.city);
+        EVALUATOR_STATES.contains(&now["status"].as_str().unwrap_or_default())
     }
 
     /// Does `t` lie in `c`'s scope (SPEC §1, as `backend/src/scope.rs` implements it)?
@@ -294,11 +304,7 @@ impl Fixture {
                     Role::County => c.county == Some(p.county),
                     Role::Enterprise => c.enterprise_id == Some(p.enterprise_id),
                     Role::Provider => c.provider_id == Some(p.provider_id),
-                    // The matrix's own requests move projects on: read the state now.
-                    Role::Evaluator => {
-                        let now = self.w.get_json(&format!("/projects/{}", p.id), &self.city);
-                        EVALUATOR_STATES.contains(&now["status"].as_str().unwrap_or_default())
-                    }
+                    Role::Evaluator => self.evaluator_sees(p.id),
                     Role::Admin => false,
                 }
             }

@@ -157,7 +157,8 @@ impl Pilot {
 support::both_databases! {
     fn draft_to_settled_with_exact_money(url: &str) {
         let t = Pilot::new(url);
-        let (_, ent) = t.enterprise(1, json!({}));
+        let (eid, ent) = t.enterprise(1, json!({}));
+        assert_eq!(t.w.get(&format!("/enterprises/{eid}"), &t.evaluator).status().as_u16(), 404, "nothing to evaluate yet");
         let pid = t.through_notice(&ent, "600000.00", 2);
         let p = t.project(pid);
         assert_eq!((p["status"].as_str(), p["planned_subsidy"].as_str(), p["prepayment"].as_str()), (Some("cleared"), Some("300000.00"), Some("150000.00")));
@@ -170,6 +171,8 @@ support::both_databases! {
         let (status, code, _) = problem(t.w.post(&format!("/projects/{pid}/expenses"), &ent, &json!({"category": "software", "amount": "1.00", "invoice_no": "FP-1", "paid_on": day(-2)})));
         assert_eq!((status, code.as_str()), (409, "duplicate_invoice"));
         t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
+        // SPEC §1: the evaluator sees the enterprises awaiting acceptance.
+        assert_eq!(t.w.get(&format!("/enterprises/{eid}"), &t.evaluator).status().as_u16(), 200);
         let evaluated = t.evaluate(pid, 2);
         assert_eq!(evaluated["status"], "accepted");
         let s = &t.project(pid)["subsidy"];
@@ -207,6 +210,8 @@ support::both_databases! {
         assert_eq!(expenses.as_array().map(Vec::len), Some(3));
         assert_eq!(t.w.get(&format!("/projects/{pid}/expenses"), &t.other_county).status().as_u16(), 404);
         assert_eq!(t.w.get_json("/notices", &t.city).as_array().map(Vec::len), Some(1));
+        assert_eq!(t.w.get_json("/notices", &t.county)[0]["project_ids"], json!([pid]));
+        assert_eq!(t.w.get_json("/notices", &t.other_county).as_array().map(Vec::len), Some(0), "another county's notice");
         assert_eq!(t.w.get_json("/audit/verify", &t.city)["ok"], true);
     }
 }

@@ -7,12 +7,13 @@
 //! | city | all |
 //! | county | its county's |
 //! | enterprise | itself |
-//! | provider | those it is assigned to |
-//! | finance, evaluator, admin | none |
+//! | provider | those it is assigned to or contracted by (named in a project) |
+//! | evaluator | those with a project from awaiting acceptance on |
+//! | finance, admin | none (finance works from payment instructions, which name the payee) |
 //!
 //! | role | projects | payment instructions |
 //! |---|---|---|
-//! | city, finance | all | all |
+//! | city, finance | all (finance: to check what an instruction pays for) | all |
 //! | county | its county's | its county's |
 //! | enterprise | its own | its own |
 //! | provider | those it is contracted for | those of its projects, and its own (diagnosis subsidy) |
@@ -34,16 +35,21 @@ pub type Backend = <DbConn as Connection>::Backend;
 macro_rules! scope_enterprises {
     ($query:expr, $caller:expr) => {{
         use diesel::prelude::*;
-        use $crate::db::schema::{assignments as __a, enterprises as __e};
+        use $crate::db::schema::{assignments as __a, enterprises as __e, projects as __p};
         let q = $query;
         let c: &$crate::auth::Caller = $caller;
         match (c.role, c.county, c.enterprise_id, c.provider_id) {
             (dtpilot_domain::state::Role::City, ..) => q,
             (dtpilot_domain::state::Role::County, Some(county), ..) => q.filter(__e::county.eq(county.code())),
             (dtpilot_domain::state::Role::Enterprise, _, Some(id), _) => q.filter(__e::id.eq(id)),
-            (dtpilot_domain::state::Role::Provider, .., Some(pid)) => {
-                q.filter(__e::id.eq_any(__a::table.filter(__a::provider_id.eq(pid)).select(__a::enterprise_id)))
-            }
+            (dtpilot_domain::state::Role::Provider, .., Some(pid)) => q.filter(
+                __e::id
+                    .eq_any(__a::table.filter(__a::provider_id.eq(pid)).select(__a::enterprise_id))
+                    .or(__e::id.eq_any(__p::table.filter(__p::provider_id.eq(pid)).select(__p::enterprise_id))),
+            ),
+            (dtpilot_domain::state::Role::Evaluator, ..) => q.filter(__e::id.eq_any(
+                __p::table.filter(__p::status.eq_any($crate::scope::EVALUATOR_STATES)).select(__p::enterprise_id),
+            )),
             _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
         }
     }};

@@ -56,8 +56,30 @@ pub async fn get_notices(state: web::Data<AppState>, caller: Caller) -> Result<H
     caller.require(&[Role::City, Role::County])?;
     let list = state
         .db(move |conn| {
-            let ids: Vec<i64> = n::table.order(n::id.desc()).limit(200).select(n::id).load(conn)?;
-            ids.into_iter().map(|id| load(conn, id)).collect::<Result<Vec<_>, _>>()
+            if caller.role == Role::City {
+                let ids: Vec<i64> = n::table.order(n::id.desc()).limit(200).select(n::id).load(conn)?;
+                return ids.into_iter().map(|id| load(conn, id)).collect::<Result<Vec<_>, _>>();
+            }
+            // A county sees the notices that list one of its projects, and only its projects in them.
+            let visible: Vec<i64> = crate::scope::projects(&caller)
+                .filter(crate::db::schema::projects::id.eq_any(np::table.select(np::project_id)))
+                .select(crate::db::schema::projects::id)
+                .load(conn)?;
+            let ids: Vec<i64> = np::table
+                .filter(np::project_id.eq_any(&visible))
+                .select(np::notice_id)
+                .distinct()
+                .order(np::notice_id.desc())
+                .limit(200)
+                .load(conn)?;
+            let mut list = Vec::with_capacity(ids.len());
+            for id in ids {
+                let mut notice = load(conn, id)?;
+                notice.project_ids.retain(|p| visible.contains(p));
+                notice.upheld_project_ids.retain(|p| visible.contains(p));
+                list.push(notice);
+            }
+            Ok(list)
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
