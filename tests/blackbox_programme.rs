@@ -275,6 +275,9 @@ support::both_databases! {
         assert_eq!((p["status"].as_str(), p["capabilities"].as_array().map(Vec::len)), (Some("active"), Some(2)));
         let body = json!({"name": "县里的服务商", "credit_code": uscc("91140400MA0P00009"), "capabilities": ["cloud"]});
         assert_eq!(w.post("/providers", &w.luzhou, &body).status().as_u16(), 403);
+        // The role is refused before the body is looked at: a wrong role learns nothing from validation.
+        assert_eq!(w.post("/providers", &w.luzhou, &json!({"nonsense": 1})).status().as_u16(), 403);
+        assert_eq!(w.post("/batches", &w.luzhou, &json!([])).status().as_u16(), 403);
         let (status, _, body) = status_and_code(w.post("/providers", &w.city, &json!({"name": "x", "credit_code": "123", "capabilities": []})));
         assert_eq!(status, 422);
         let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();

@@ -63,7 +63,7 @@ fn invalid_refresh() -> ApiError {
     )
 )]
 pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
-    let JsonBody(LoginRequest { username, password }) = body;
+    let LoginRequest { username, password } = body.parse()?;
     let now = db::now_utc();
     let name = username.clone();
     let (locked, found) = state
@@ -114,7 +114,7 @@ pub async fn post_refresh(
     state: web::Data<AppState>,
     body: JsonBody<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let JsonBody(RefreshRequest { refresh_token }) = body;
+    let RefreshRequest { refresh_token } = body.parse()?;
     let now = db::now_utc();
     let outcome = state
         .db(move |conn| {
@@ -147,7 +147,7 @@ pub async fn post_logout(
     caller: Caller,
     body: JsonBody<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let JsonBody(RefreshRequest { refresh_token }) = body;
+    let RefreshRequest { refresh_token } = body.parse()?;
     let now = db::now_utc();
     state.db(move |conn| Ok(refresh::revoke_by_token(conn, &refresh_token, caller.user_id, now)?)).await?;
     Ok(HttpResponse::NoContent().finish())

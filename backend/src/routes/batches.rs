@@ -68,7 +68,7 @@ pub async fn post_batch(
     body: JsonBody<CreateBatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let errors = batch_errors(&req);
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
@@ -141,7 +141,7 @@ pub async fn post_batch_enterprises(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
     let batch_id = id.into_inner();
-    let JsonBody(BatchMembersRequest { enterprise_ids }) = body;
+    let BatchMembersRequest { enterprise_ids } = body.parse()?;
     if enterprise_ids.is_empty() || enterprise_ids.len() > MAX_MEMBERS_PER_REQUEST {
         return Err(ApiError::invalid(vec![field(
             "enterprise_ids",

@@ -71,7 +71,7 @@ pub async fn post_enterprise(
     if !enterprise::may_create(caller.role) {
         return Err(ApiError::forbidden());
     }
-    let JsonBody(mut req) = body;
+    let mut req = body.parse()?;
     if caller.role == Role::County && caller.county != Some(req.county) {
         return Err(ApiError::Forbidden("县级工信部门只能登记本县区的企业".into()));
     }
@@ -217,7 +217,7 @@ pub async fn patch_enterprise(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City, Role::County, Role::Enterprise])?;
     let id = id.into_inner();
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let (present, changes) = changes(&req);
     if let Some(f) = present.iter().find(|f| !enterprise::may_set(caller.role, **f)) {
         return Err(ApiError::Forbidden(format!("当前角色不能修改字段 {}", f.field())));
@@ -276,7 +276,7 @@ pub async fn post_assignment(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City, Role::County])?;
     let enterprise_id = id.into_inner();
-    let JsonBody(AssignmentRequest { provider_id }) = body;
+    let AssignmentRequest { provider_id } = body.parse()?;
     let now = db::now_utc();
     let by = caller.user_id;
     let (assignment_id, created) = state

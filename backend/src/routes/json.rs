@@ -17,8 +17,19 @@ use crate::error::ApiError;
 /// JSON bodies are small; uploads have their own limit.
 pub const JSON_LIMIT: usize = 256 * 1024;
 
-/// A JSON request body parsed into `T`.
-pub struct JsonBody<T>(pub T);
+/// A JSON request body, read (size-limited) but parsed only when the handler asks, after it has
+/// checked the caller's role: a role that may not act gets 403 whatever its body looks like.
+pub struct JsonBody<T> {
+    bytes: Vec<u8>,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// Parse into `T`: 400 for malformed JSON or a non-object, 422 naming the field.
+    pub fn parse(self) -> Result<T, ApiError> {
+        parse(&self.bytes)
+    }
+}
 
 /// Parse a JSON object into `T`, mapping every failure to 400 or 422 as SPEC §7 says.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -72,7 +83,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse(&body).map(JsonBody)
+            Ok(JsonBody { bytes: body, _type: std::marker::PhantomData })
         })
     }
 }

@@ -104,7 +104,7 @@ pub async fn post_notice(
     body: JsonBody<CreateNoticeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     rules::check_notice_period(&state.profile, req.starts_on, req.ends_on).map_err(|e| ApiError::Unprocessable {
         code: e.code(),
         detail: e.to_string(),
@@ -170,7 +170,7 @@ pub async fn post_close_notice(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
     let id = id.into_inner();
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let upheld: BTreeSet<i64> = req.upheld_project_ids.iter().copied().collect();
     let now = db::now_utc();
     let today = today_cst();

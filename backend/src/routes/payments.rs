@@ -172,7 +172,7 @@ pub async fn post_execute(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Finance])?;
     let id = id.into_inner();
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let voucher = req.voucher_no.trim().to_string();
     if voucher.is_empty() || voucher.chars().count() > 64 {
         return Err(ApiError::invalid(vec![FieldError {

@@ -63,7 +63,7 @@ pub async fn post_project(
     body: JsonBody<CreateProjectRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Enterprise])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let contract_no = req.contract_no.trim().to_string();
     if contract_no.is_empty() || contract_no.chars().count() > 100 {
         return Err(field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
@@ -298,7 +298,7 @@ pub async fn post_county_review(
     body: JsonBody<CountyReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::County])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let action = match req.decision {
         CountyDecision::Recommend => Action::CountyRecommend,
         CountyDecision::Return => Action::CountyReturn,
@@ -328,7 +328,7 @@ pub async fn post_city_review(
     body: JsonBody<CityReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let action = match req.decision {
         CityDecision::Approve => Action::CityApprove,
         CityDecision::Return => Action::CityReturn,
@@ -378,7 +378,7 @@ pub async fn post_cancel(
     body: JsonBody<CancelRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let reason = req.reason;
     act(state, caller, id.into_inner(), Action::Cancel, comment_ok(&req.comment)?, move |c, st, p, now| {
         repo::set_cancel_reason(c, p.id, reason)?;
@@ -410,7 +410,7 @@ pub async fn post_expense(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Enterprise])?;
     let id = id.into_inner();
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let invoice = req.invoice_no.trim().to_string();
     if invoice.is_empty() || invoice.chars().count() > 64 {
         return Err(field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));

@@ -53,7 +53,7 @@ pub async fn post_provider(
     body: JsonBody<CreateProviderRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let code = req.credit_code.trim().to_string();
     let mut errors = Vec::new();
     let name = req.name.trim().to_string();
@@ -163,7 +163,7 @@ pub async fn patch_provider(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
     let id = id.into_inner();
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if req.status != ProviderStatus::Active && reason.is_none() {
         return Err(ApiError::invalid(vec![field("reason", "暂停或移出资源池须说明原因")]));

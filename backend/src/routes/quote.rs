@@ -19,7 +19,7 @@ use crate::routes::json::JsonBody;
     responses((status = 200, description = "测算结果", body = QuoteResponse))
 )]
 pub async fn post_quote(state: web::Data<AppState>, body: JsonBody<QuoteRequest>) -> Result<HttpResponse, ApiError> {
-    let JsonBody(request) = body;
+    let request = body.parse()?;
     let q = quote(&state.profile, &request.into())
         .map_err(|errors| ApiError::invalid(errors.into_iter().map(Into::into).collect()))?;
     Ok(HttpResponse::Ok().json(QuoteResponse::from_quote(q, state.profile_label())))

@@ -33,7 +33,7 @@ pub async fn post_user(
     body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin, Role::City])?;
-    let JsonBody(req) = body;
+    let req = body.parse()?;
     // The bureau manages the pilot's accounts; only the platform operator makes operators.
     if req.role == Role::Admin && caller.role != Role::Admin {
         return Err(ApiError::Forbidden("只有平台管理员可以创建管理员账号".into()));
