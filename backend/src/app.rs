@@ -107,6 +107,12 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         auth,
         data_dir: settings.data_dir,
     });
+    // Uploads a crash left half-received (no upload takes an hour).
+    match crate::uploads::FileStore::new(&state.data_dir).remove_stale_staging(std::time::Duration::from_secs(3600)) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed stale upload staging files"),
+        Err(e) => tracing::warn!(error = %e, "could not clean the upload staging directory"),
+    }
     let listener = TcpListener::bind(&settings.bind).map_err(|e| format!("无法监听 {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if settings.demo {

@@ -47,6 +47,20 @@ impl ApiError {
         ApiError::Unprocessable { code: "validation_failed", detail, errors }
     }
 
+    /// A 422 about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// 422 `provider_inactive`: a suspended or removed provider takes no new work (SPEC §7b).
+    pub fn provider_inactive(detail: &str) -> ApiError {
+        ApiError::Unprocessable {
+            code: "provider_inactive",
+            detail: detail.to_string(),
+            errors: vec![FieldError::new("provider_id", "服务商不在服务状态")],
+        }
+    }
+
     /// The one 401 for bad credentials: the same for an unknown user and a wrong password.
     pub fn bad_credentials() -> ApiError {
         ApiError::Unauthorized { code: "invalid_credentials", detail: "用户名或密码错误" }

@@ -34,6 +34,11 @@ impl Paging {
     pub fn offset(self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)
     }
+
+    /// The answer of a list: this page's items and the total.
+    pub fn page<T>(self, items: Vec<T>, total: i64) -> dtpilot_api_types::programme::Page<T> {
+        dtpilot_api_types::programme::Page { items, total, page: self.page, per_page: self.per_page }
+    }
 }
 
 /// `%text%` for LIKE, with `%`, `_` and `\` escaped (use with `.escape('\\')`).

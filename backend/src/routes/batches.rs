@@ -29,24 +29,20 @@ fn view(b: Batch) -> BatchView {
     }
 }
 
-fn field(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
-}
-
 fn batch_errors(r: &CreateBatchRequest) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if r.number == 0 {
-        errors.push(field("number", "批次号从 1 开始"));
+        errors.push(FieldError::new("number", "批次号从 1 开始"));
     }
     let name = r.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(field("name", "批次名称不能为空,且不超过 100 个字符"));
+        errors.push(FieldError::new("name", "批次名称不能为空,且不超过 100 个字符"));
     }
     if r.retrofit_due < r.diagnosis_due {
-        errors.push(field("retrofit_due", "改造完成日期不能早于诊断完成日期"));
+        errors.push(FieldError::new("retrofit_due", "改造完成日期不能早于诊断完成日期"));
     }
     if r.acceptance_end < r.acceptance_start {
-        errors.push(field("acceptance_end", "验收结束日期不能早于开始日期"));
+        errors.push(FieldError::new("acceptance_end", "验收结束日期不能早于开始日期"));
     }
     errors
 }
@@ -143,7 +139,7 @@ pub async fn post_batch_enterprises(
     let batch_id = id.into_inner();
     let BatchMembersRequest { enterprise_ids } = body.parse()?;
     if enterprise_ids.is_empty() || enterprise_ids.len() > MAX_MEMBERS_PER_REQUEST {
-        return Err(ApiError::invalid(vec![field(
+        return Err(ApiError::invalid(vec![FieldError::new(
             "enterprise_ids",
             format!("须列出 1 至 {MAX_MEMBERS_PER_REQUEST} 家企业"),
         )]));
@@ -156,7 +152,7 @@ pub async fn post_batch_enterprises(
                 let unknown = repo::unknown_enterprises(c, &enterprise_ids)?;
                 if !unknown.is_empty() {
                     let ids: Vec<String> = unknown.iter().map(ToString::to_string).collect();
-                    return Err(ApiError::invalid(vec![field(
+                    return Err(ApiError::invalid(vec![FieldError::new(
                         "enterprise_ids",
                         format!("以下企业不存在:{}", ids.join(", ")),
                     )]));

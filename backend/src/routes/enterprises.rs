@@ -133,7 +133,7 @@ pub async fn get_enterprises(
     let filter = Filter { county: q.county, industry: q.industry, batch_id: q.batch_id, q: q.q };
     let (items, total) = state.db(move |conn| Ok(repo::list(conn, &caller, &filter, paging)?)).await?;
     let items = items.into_iter().map(|e| view(e, &state.profile)).collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
 }
 
 /// One enterprise in the caller's scope.
@@ -293,13 +293,7 @@ pub async fn post_assignment(
                     other => other?,
                 };
                 if provider.status != ProviderStatus::Active {
-                    return Err(ApiError::Unprocessable {
-                        code: "provider_inactive",
-                        detail: "该服务商已暂停或移出资源池,不能承接新的企业".into(),
-                        errors: vec![FieldError {
-                            field: "provider_id".into(), message: "服务商不在服务状态".into()
-                        }],
-                    });
+                    return Err(ApiError::provider_inactive("该服务商已暂停或移出资源池,不能承接新的企业"));
                 }
                 let (id, created) = providers::assign(c, enterprise_id, provider_id, by, now)?;
                 if created {

@@ -22,10 +22,6 @@ use crate::workflow::{self, step, today_cst};
 
 const MAX_PROJECTS: usize = 1000;
 
-fn field(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
-}
-
 fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
     let (starts_on, ends_on, status): (NaiveDate, NaiveDate, String) =
         n::table.find(id).select((n::starts_on, n::ends_on, n::status)).first(c).map_err(RepoError::from)?;
@@ -112,7 +108,7 @@ pub async fn post_notice(
     })?;
     let ids: BTreeSet<i64> = req.project_ids.iter().copied().collect();
     if ids.is_empty() || ids.len() > MAX_PROJECTS {
-        return Err(field("project_ids", format!("须列出 1 至 {MAX_PROJECTS} 个项目")));
+        return Err(ApiError::field("project_ids", format!("须列出 1 至 {MAX_PROJECTS} 个项目")));
     }
     let now = db::now_utc();
     let view = state
@@ -130,7 +126,9 @@ pub async fn post_notice(
                     .get_result(c)?;
                 for &pid in &ids {
                     let project = match projects::get(c, &caller, pid) {
-                        Err(RepoError::NotFound) => return Err(field("project_ids", format!("项目 {pid} 不存在"))),
+                        Err(RepoError::NotFound) => {
+                            return Err(ApiError::field("project_ids", format!("项目 {pid} 不存在")));
+                        }
                         other => other?,
                     };
                     let comment = format!("公示 {} 至 {}", req.starts_on, req.ends_on);
@@ -189,7 +187,7 @@ pub async fn post_close_notice(
                     });
                 }
                 if let Some(stranger) = upheld.iter().find(|p| !notice.project_ids.contains(p)) {
-                    return Err(field("upheld_project_ids", format!("项目 {stranger} 不在本次公示中")));
+                    return Err(ApiError::field("upheld_project_ids", format!("项目 {stranger} 不在本次公示中")));
                 }
                 for &pid in &notice.project_ids {
                     let project = projects::find(c, pid)?;

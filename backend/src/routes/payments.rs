@@ -76,7 +76,7 @@ pub async fn get_payments(
     let filter = repo::Filter { status: q.status, kind: q.kind, project_id: q.project_id };
     let (items, total) = state.db(move |conn| Ok(repo::list(conn, &caller, &filter, paging)?)).await?;
     let items = items.into_iter().map(view).collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
 }
 
 /// 409 for an instruction not in `expected` (approving or executing twice).

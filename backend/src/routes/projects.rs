@@ -3,7 +3,6 @@
 //! row and the instructions it makes due.
 
 use actix_web::{HttpResponse, web};
-use dtpilot_api_types::FieldError;
 use dtpilot_api_types::programme::{Page, ProviderStatus};
 use dtpilot_api_types::workflow::{
     CancelRequest, CityDecision, CityReviewRequest, CountyDecision, CountyReviewRequest, CreateExpenseRequest,
@@ -27,10 +26,6 @@ use crate::workflow::{self, step};
 
 const TEXT_MAX_CHARS: usize = 500;
 
-fn field(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
-}
-
 fn one_view(c: &mut db::DbConn, project: Project) -> Result<dtpilot_api_types::workflow::ProjectView, ApiError> {
     workflow::views(c, vec![project], true)?.pop().ok_or(ApiError::NotFound)
 }
@@ -38,7 +33,7 @@ fn one_view(c: &mut db::DbConn, project: Project) -> Result<dtpilot_api_types::w
 fn comment_ok(comment: &str) -> Result<String, ApiError> {
     let c = comment.trim();
     if c.chars().count() > TEXT_MAX_CHARS {
-        return Err(field("comment", format!("意见不超过 {TEXT_MAX_CHARS} 个字符")));
+        return Err(ApiError::field("comment", format!("意见不超过 {TEXT_MAX_CHARS} 个字符")));
     }
     Ok(c.to_string())
 }
@@ -66,10 +61,10 @@ pub async fn post_project(
     let req = body.parse()?;
     let contract_no = req.contract_no.trim().to_string();
     if contract_no.is_empty() || contract_no.chars().count() > 100 {
-        return Err(field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
+        return Err(ApiError::field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
     }
     let planned = rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
-        .map_err(|e| field("target_level", e.to_string()))?;
+        .map_err(|e| ApiError::field("target_level", e.to_string()))?;
     let prepayment = rules::prepayment(&state.profile, planned);
     let now = db::now_utc();
     let st = state.clone();
@@ -79,20 +74,13 @@ pub async fn post_project(
                 let enterprise_id = caller.enterprise_id.ok_or(ApiError::NotFound)?;
                 let enterprise = enterprises::get(c, &caller, enterprise_id)?;
                 match batches::find(c, req.batch_id) {
-                    Err(RepoError::NotFound) => return Err(field("batch_id", "批次不存在")),
+                    Err(RepoError::NotFound) => return Err(ApiError::field("batch_id", "批次不存在")),
                     other => other?,
                 };
                 match providers::find(c, req.provider_id) {
-                    Err(RepoError::NotFound) => return Err(field("provider_id", "服务商不存在")),
+                    Err(RepoError::NotFound) => return Err(ApiError::field("provider_id", "服务商不存在")),
                     Ok(p) if p.status != ProviderStatus::Active => {
-                        return Err(ApiError::Unprocessable {
-                            code: "provider_inactive",
-                            detail: "该服务商已暂停或移出资源池,不能签订新的改造合同".into(),
-                            errors: vec![FieldError {
-                                field: "provider_id".into(),
-                                message: "服务商不在服务状态".into(),
-                            }],
-                        });
+                        return Err(ApiError::provider_inactive("该服务商已暂停或移出资源池,不能签订新的改造合同"));
                     }
                     other => other?,
                 };
@@ -187,7 +175,7 @@ pub async fn get_projects(
             Ok((workflow::views(conn, list, false)?, total))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
 }
 
 /// One project in the caller's scope, with its subsidy figures and `history`.
@@ -413,10 +401,10 @@ pub async fn post_expense(
     let req = body.parse()?;
     let invoice = req.invoice_no.trim().to_string();
     if invoice.is_empty() || invoice.chars().count() > 64 {
-        return Err(field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));
+        return Err(ApiError::field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));
     }
     if !req.amount.is_positive() {
-        return Err(field("amount", "金额须大于 0"));
+        return Err(ApiError::field("amount", "金额须大于 0"));
     }
     let now = db::now_utc();
     let expense = state

@@ -32,10 +32,6 @@ fn view(p: Provider) -> ProviderView {
     }
 }
 
-fn field(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
-}
-
 /// Add a provider to the pool.
 #[utoipa::path(
     post,
@@ -58,13 +54,13 @@ pub async fn post_provider(
     let mut errors = Vec::new();
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        errors.push(field("name", format!("服务商名称不能为空,且不超过 {NAME_MAX_CHARS} 个字符")));
+        errors.push(FieldError::new("name", format!("服务商名称不能为空,且不超过 {NAME_MAX_CHARS} 个字符")));
     }
     if let Err(e) = validate_credit_code(&code) {
-        errors.push(field("credit_code", e.to_string()));
+        errors.push(FieldError::new("credit_code", e.to_string()));
     }
     if req.capabilities.is_empty() {
-        errors.push(field("capabilities", "至少填写一项服务能力"));
+        errors.push(FieldError::new("capabilities", "至少填写一项服务能力"));
     }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
@@ -117,7 +113,7 @@ pub async fn get_providers(
     let paging = Paging::new(q.page, q.per_page);
     let (items, total) = state.db(move |conn| Ok(repo::list(conn, q.status, q.q.as_deref(), paging)?)).await?;
     let items = items.into_iter().map(view).collect();
-    Ok(HttpResponse::Ok().json(Page { items, total, page: paging.page, per_page: paging.per_page }))
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
 }
 
 /// One provider of the pool.
@@ -166,10 +162,13 @@ pub async fn patch_provider(
     let req = body.parse()?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if req.status != ProviderStatus::Active && reason.is_none() {
-        return Err(ApiError::invalid(vec![field("reason", "暂停或移出资源池须说明原因")]));
+        return Err(ApiError::invalid(vec![FieldError::new("reason", "暂停或移出资源池须说明原因")]));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
-        return Err(ApiError::invalid(vec![field("reason", format!("原因不超过 {REASON_MAX_CHARS} 个字符"))]));
+        return Err(ApiError::invalid(vec![FieldError::new(
+            "reason",
+            format!("原因不超过 {REASON_MAX_CHARS} 个字符"),
+        )]));
     }
     let now = db::now_utc();
     let updated = state

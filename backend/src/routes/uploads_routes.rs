@@ -5,7 +5,6 @@
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use dtpilot_api_types::FieldError;
 use dtpilot_api_types::programme::ProviderStatus;
 use dtpilot_domain::state::{Action, ProjectState, Role};
 use dtpilot_domain::{DigitalLevel, Money, rules};
@@ -24,10 +23,6 @@ use crate::workflow::{self, step};
 const TEXT_MAX_CHARS: usize = 2000;
 const NEEDS_MAX: usize = 50;
 const NEED_MAX_CHARS: usize = 200;
-
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::invalid(vec![FieldError { field: field.into(), message: message.into() }])
-}
 
 /// The `meta` part of a diagnosis upload (JSON).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,11 +56,11 @@ pub struct DiagnosisView {
 fn check_meta(m: &DiagnosisMeta) -> Result<(), ApiError> {
     let summary = m.summary.trim();
     if summary.is_empty() || summary.chars().count() > TEXT_MAX_CHARS {
-        return Err(invalid("meta.summary", format!("诊断摘要不能为空,且不超过 {TEXT_MAX_CHARS} 个字符")));
+        return Err(ApiError::field("meta.summary", format!("诊断摘要不能为空,且不超过 {TEXT_MAX_CHARS} 个字符")));
     }
     for (name, needs) in [("meta.common_needs", &m.common_needs), ("meta.individual_needs", &m.individual_needs)] {
         if needs.len() > NEEDS_MAX || needs.iter().any(|n| n.trim().is_empty() || n.chars().count() > NEED_MAX_CHARS) {
-            return Err(invalid(name, format!("至多 {NEEDS_MAX} 项,每项 1–{NEED_MAX_CHARS} 个字符")));
+            return Err(ApiError::field(name, format!("至多 {NEEDS_MAX} 项,每项 1–{NEED_MAX_CHARS} 个字符")));
         }
     }
     Ok(())
@@ -77,11 +72,7 @@ fn check_provider_may_diagnose(c: &mut DbConn, caller: &Caller, enterprise_id: i
     enterprises::get(c, caller, enterprise_id)?;
     let provider_id = caller.provider_id.ok_or(ApiError::NotFound)?;
     if providers::find(c, provider_id)?.status != ProviderStatus::Active {
-        return Err(ApiError::Unprocessable {
-            code: "provider_inactive",
-            detail: "服务商已暂停或移出资源池,不能提交新的诊断报告".into(),
-            errors: vec![FieldError { field: "provider_id".into(), message: "服务商不在服务状态".into() }],
-        });
+        return Err(ApiError::provider_inactive("服务商已暂停或移出资源池,不能提交新的诊断报告"));
     }
     Ok(provider_id)
 }
@@ -336,8 +327,8 @@ pub async fn post_evaluation(
     caller.require(&[Role::Evaluator])?;
     let id = id.into_inner();
     let MetaAndPdf { meta, file } = upload;
-    let score =
-        workflow::score_centi(&meta.score).ok_or_else(|| invalid("meta.score", "评分应为 0–100,最多两位小数"))?;
+    let score = workflow::score_centi(&meta.score)
+        .ok_or_else(|| ApiError::field("meta.score", "评分应为 0–100,最多两位小数"))?;
     let (st, checker) = (state.clone(), caller.clone());
     state.db(move |conn| check_may_evaluate(conn, &st, &checker, id).map(drop)).await?;
     let promoted = file.promote().await?;

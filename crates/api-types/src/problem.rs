@@ -12,6 +12,12 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
 impl From<DomainFieldError> for FieldError {
     fn from(e: DomainFieldError) -> Self {
         FieldError { field: e.field, message: e.message }
