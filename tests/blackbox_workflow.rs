@@ -173,8 +173,13 @@ support::both_databases! {
         t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
         // SPEC §1: the evaluator sees the enterprises awaiting acceptance.
         assert_eq!(t.w.get(&format!("/enterprises/{eid}"), &t.evaluator).status().as_u16(), 200);
+        assert_eq!(t.w.get(&format!("/projects/{pid}/evaluation/file"), &ent).status().as_u16(), 409, "no report yet");
         let evaluated = t.evaluate(pid, 2);
         assert_eq!(evaluated["status"], "accepted");
+        let report = t.w.get(&format!("/projects/{pid}/evaluation/file"), &ent);
+        assert_eq!(report.status().as_u16(), 200);
+        assert_eq!(report.bytes().expect("pdf").as_ref(), PDF, "the acceptance report comes back as uploaded");
+        assert_eq!(t.w.get(&format!("/projects/{pid}/evaluation/file"), &t.other_county).status().as_u16(), 404);
         let s = &t.project(pid)["subsidy"];
         assert_eq!((s["eligible_investment"].as_str(), s["final_subsidy"].as_str(), s["balance_due"].as_str()), (Some("500000.00"), Some("250000.00"), Some("100000.00")));
         t.pay(pid, "balance", "100000.00");

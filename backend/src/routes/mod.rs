@@ -185,6 +185,7 @@ route_table! {
     Get   "/api/v1/projects/{id}/expenses"             => projects::get_expenses,               AnySignedIn, Project;
     Post  "/api/v1/projects/{id}/complete"             => projects::post_complete,              Roles(&[Role::Enterprise]), Project;
     Post  "/api/v1/projects/{id}/evaluation"           => uploads_routes::post_evaluation,      Roles(&[Role::Evaluator]), Project;
+    Get   "/api/v1/projects/{id}/evaluation/file"      => uploads_routes::get_evaluation_file,  AnySignedIn, Project;
     Post  "/api/v1/projects/{id}/cancel"               => projects::post_cancel,                Roles(&[Role::City]), Project;
     Post  "/api/v1/notices"                            => notices::post_notice,                 Roles(&[Role::City]), None;
     Get   "/api/v1/notices"                            => notices::get_notices,                 Roles(&[Role::City, Role::County]), None;

@@ -356,3 +356,37 @@ pub async fn post_evaluation(
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// The acceptance report of a project in the caller's scope (409 before the evaluation).
+#[utoipa::path(
+    get,
+    path = "/api/v1/projects/{id}/evaluation/file",
+    tag = "projects",
+    params(("id" = i64, Path, description = "项目 id")),
+    responses(
+        (status = 200, description = "验收报告 PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "项目不存在或不在可见范围内"),
+        (status = 409, description = "尚未评测验收"),
+    )
+)]
+pub async fn get_evaluation_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::db::schema::projects as p;
+    let id = id.into_inner();
+    let file = state
+        .db(move |conn| {
+            projects::get(conn, &caller, id)?;
+            let file_id: Option<i64> =
+                p::table.find(id).select(p::evaluation_file_id).first(conn).map_err(RepoError::from)?;
+            let file_id = file_id.ok_or_else(|| ApiError::Conflict {
+                code: "invalid_state",
+                detail: "项目尚未评测验收,还没有验收报告".into(),
+            })?;
+            Ok(uploads::find_file(conn, file_id)?)
+        })
+        .await?;
+    uploads::pdf_response(&state.data_dir, &file).await
+}
