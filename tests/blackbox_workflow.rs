@@ -362,8 +362,18 @@ support::both_databases! {
             ids.push(pid);
         }
         let n = t.w.ok("/notices", &t.city, &json!({"project_ids": ids, "starts_on": day(-10), "ends_on": day(-5)}), 201);
-        let closed = t.w.ok(&format!("/notices/{}/close", n["id"]), &t.city, &json!({"upheld_project_ids": [ids[1]]}), 200);
+        let close = format!("/notices/{}/close", n["id"]);
+        let objections = format!("/notices/{}/objections", n["id"]);
+        // An objection must be on record before it can be upheld, and only for a project in the notice.
+        assert_eq!(problem(t.w.post(&close, &t.city, &json!({"upheld_project_ids": [ids[1]]}))).2["errors"][0]["field"], "upheld_project_ids");
+        assert_eq!(problem(t.w.post(&objections, &t.city, &json!({"project_id": 999, "content": "x", "received_on": day(-6)}))).0, 422);
+        assert_eq!(problem(t.w.post(&objections, &t.county, &json!({"project_id": ids[1], "content": "x", "received_on": day(-6)}))).0, 403);
+        let with = t.w.ok(&objections, &t.city, &json!({"project_id": ids[1], "content": "合同金额与实际不符", "received_on": day(-6)}), 201);
+        assert_eq!(with["objections"][0]["upheld"], Value::Null);
+        let closed = t.w.ok(&close, &t.city, &json!({"upheld_project_ids": [ids[1]]}), 200);
         assert_eq!(closed["upheld_project_ids"], json!([ids[1]]));
+        assert_eq!(closed["objections"][0]["upheld"], true);
+        assert_eq!(problem(t.w.post(&objections, &t.city, &json!({"project_id": ids[1], "content": "晚到", "received_on": day(0)}))).1, "notice_closed");
         assert_eq!(t.project(ids[1])["status"], "rejected");
         assert!(t.payments(ids[1], "prepayment").is_empty());
         let pre = t.payments(ids[0], "prepayment");

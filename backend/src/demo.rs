@@ -1206,6 +1206,10 @@ async fn projects(api: &Api, t: &Tokens, ents: &mut [Ent], batch_ids: &[i64; 3],
     for (batch, (starts, ends), upheld) in [(1, NOTICE_1, vec![]), (2, NOTICE_2, upheld)] {
         let body = json!({"project_ids": members(batch), "starts_on": tl.on(starts), "ends_on": tl.on(ends)});
         let notice = id(&api.post("/notices", &t.city, &body, 201).await?)?;
+        for project in &upheld {
+            let objection = json!({"project_id": project, "content": "群众反映该企业改造合同金额与实际不符,经核实属实", "received_on": tl.on(ends)});
+            api.post(&format!("/notices/{notice}/objections"), &t.city, &objection, 201).await?;
+        }
         api.post(&format!("/notices/{notice}/close"), &t.city, &json!({"upheld_project_ids": upheld}), 200).await?;
     }
     let open: Vec<i64> = ents.iter().filter(|e| e.goal == G::InNotice).map(|e| e.project).collect();

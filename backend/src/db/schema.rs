@@ -209,6 +209,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    objections (id) {
+        id -> BigInt,
+        notice_id -> BigInt,
+        project_id -> BigInt,
+        content -> Text,
+        received_on -> Date,
+        upheld -> Nullable<Bool>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     payments (id) {
         id -> BigInt,
         kind -> Text,
@@ -283,5 +296,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     expenses,
     notices,
     notice_projects,
+    objections,
     payments,
 );

@@ -190,6 +190,7 @@ route_table! {
     Post  "/api/v1/notices"                            => notices::post_notice,                 Roles(&[Role::City]), None;
     Get   "/api/v1/notices"                            => notices::get_notices,                 Roles(&[Role::City, Role::County]), None;
     Post  "/api/v1/notices/{id}/close"                 => notices::post_close_notice,           Roles(&[Role::City]), Notice;
+    Post  "/api/v1/notices/{id}/objections"            => notices::post_objection,              Roles(&[Role::City]), Notice;
     Get   "/api/v1/payments"                           => payments::get_payments,               AnySignedIn, None;
     Post  "/api/v1/payments/{id}/approve"              => payments::post_approve,               Roles(&[Role::City]), Payment;
     Post  "/api/v1/payments/{id}/execute"              => payments::post_execute,               Roles(&[Role::Finance]), Payment;

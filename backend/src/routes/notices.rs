@@ -6,14 +6,16 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use dtpilot_api_types::FieldError;
-use dtpilot_api_types::workflow::{CloseNoticeRequest, CreateNoticeRequest, NoticeView};
+use dtpilot_api_types::workflow::{
+    CloseNoticeRequest, CreateNoticeRequest, CreateObjectionRequest, NoticeView, ObjectionView,
+};
 use dtpilot_domain::rules;
 use dtpilot_domain::state::{Action, Role};
 
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::Caller;
-use crate::db::schema::{notice_projects as np, notices as n};
+use crate::db::schema::{notice_projects as np, notices as n, objections as o};
 use crate::db::{self, DbConn, RepoError, write_transaction};
 use crate::error::ApiError;
 use crate::repo::projects;
@@ -30,6 +32,20 @@ fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
         .order(np::project_id.asc())
         .select((np::project_id, np::upheld))
         .load(c)?;
+    let objections = o::table
+        .filter(o::notice_id.eq(id))
+        .order(o::id.asc())
+        .select((o::id, o::project_id, o::content, o::received_on, o::upheld))
+        .load::<(i64, i64, String, NaiveDate, Option<bool>)>(c)?
+        .into_iter()
+        .map(|(id, project_id, content, received_on, upheld)| ObjectionView {
+            id,
+            project_id,
+            content,
+            received_on,
+            upheld,
+        })
+        .collect();
     Ok(NoticeView {
         id,
         starts_on,
@@ -37,6 +53,7 @@ fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
         status,
         project_ids: members.iter().map(|(p, _)| *p).collect(),
         upheld_project_ids: members.iter().filter(|(_, u)| *u == Some(true)).map(|(p, _)| *p).collect(),
+        objections,
     })
 }
 
@@ -73,6 +90,7 @@ pub async fn get_notices(state: web::Data<AppState>, caller: Caller) -> Result<H
                 let mut notice = load(conn, id)?;
                 notice.project_ids.retain(|p| visible.contains(p));
                 notice.upheld_project_ids.retain(|p| visible.contains(p));
+                notice.objections.retain(|o| visible.contains(&o.project_id));
                 list.push(notice);
             }
             Ok(list)
@@ -186,6 +204,12 @@ pub async fn post_close_notice(
                         detail: format!("公示期至 {} 结束,之后才能办结", notice.ends_on),
                     });
                 }
+                if let Some(p) = upheld.iter().find(|p| !notice.objections.iter().any(|o| o.project_id == **p)) {
+                    return Err(ApiError::field(
+                        "upheld_project_ids",
+                        format!("项目 {p} 没有登记异议,不能认定异议成立"),
+                    ));
+                }
                 if let Some(stranger) = upheld.iter().find(|p| !notice.project_ids.contains(p)) {
                     return Err(ApiError::field("upheld_project_ids", format!("项目 {stranger} 不在本次公示中")));
                 }
@@ -200,6 +224,9 @@ pub async fn post_close_notice(
                     let after = step(c, &project, action, Some(&caller), comment, now)?;
                     diesel::update(np::table.filter(np::notice_id.eq(id)).filter(np::project_id.eq(pid)))
                         .set(np::upheld.eq(Some(is_upheld)))
+                        .execute(c)?;
+                    diesel::update(o::table.filter(o::notice_id.eq(id)).filter(o::project_id.eq(pid)))
+                        .set(o::upheld.eq(Some(is_upheld)))
                         .execute(c)?;
                     if !is_upheld {
                         workflow::after_cleared(c, &st.profile, &after, now)?;
@@ -217,4 +244,68 @@ pub async fn post_close_notice(
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Record an objection (异议) received while the notice is open. Whether it is upheld is decided
+/// when the notice closes (R15: only projects without an upheld objection go on).
+#[utoipa::path(
+    post,
+    path = "/api/v1/notices/{id}/objections",
+    tag = "notices",
+    params(("id" = i64, Path, description = "公示 id")),
+    request_body = CreateObjectionRequest,
+    responses(
+        (status = 201, description = "已登记", body = NoticeView),
+        (status = 404, description = "公示不存在"),
+        (status = 409, description = "公示已结束"),
+        (status = 422, description = "项目不在本次公示中,或异议内容为空"),
+    )
+)]
+pub async fn post_objection(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<CreateObjectionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::City])?;
+    let id = id.into_inner();
+    let req = body.parse()?;
+    let content = req.content.trim().to_string();
+    if content.is_empty() || content.chars().count() > 2000 {
+        return Err(ApiError::field("content", "异议内容不能为空,且不超过 2000 个字符"));
+    }
+    let now = db::now_utc();
+    let view = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                let notice = load(c, id)?;
+                if notice.status != "open" {
+                    return Err(ApiError::Conflict {
+                        code: "notice_closed",
+                        detail: "该公示已结束,不能再登记异议".into(),
+                    });
+                }
+                if !notice.project_ids.contains(&req.project_id) {
+                    return Err(ApiError::field("project_id", format!("项目 {} 不在本次公示中", req.project_id)));
+                }
+                diesel::insert_into(o::table)
+                    .values((
+                        o::notice_id.eq(id),
+                        o::project_id.eq(req.project_id),
+                        o::content.eq(&content),
+                        o::received_on.eq(req.received_on),
+                        o::recorded_by.eq(caller.user_id),
+                        o::created_at.eq(now),
+                    ))
+                    .execute(c)?;
+                let view = load(c, id)?;
+                let event = audit::Event::new("notice.objection", "notice", id)
+                    .by(Some(&caller))
+                    .after(&serde_json::json!({"project_id": req.project_id, "content": content}))?;
+                audit::record(c, event, now)?;
+                Ok(view)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
 }

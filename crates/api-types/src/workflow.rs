@@ -147,6 +147,29 @@ pub struct NoticeView {
     pub status: String,
     pub project_ids: Vec<i64>,
     pub upheld_project_ids: Vec<i64>,
+    /// The objections received (of the projects the caller may see).
+    pub objections: Vec<ObjectionView>,
+}
+
+/// An objection (异议) to a project during its notice, as the city bureau received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateObjectionRequest {
+    pub project_id: i64,
+    pub content: String,
+    pub received_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ObjectionView {
+    pub id: i64,
+    pub project_id: i64,
+    pub content: String,
+    pub received_on: NaiveDate,
+    /// Decided when the notice closes.
+    pub upheld: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
 DROP TABLE payments;
+DROP TABLE objections;
 DROP TABLE notice_projects;
 DROP TABLE notices;
 DROP TABLE expenses;

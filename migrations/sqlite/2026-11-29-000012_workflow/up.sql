@@ -96,6 +96,19 @@ CREATE TABLE notice_projects (
 );
 CREATE INDEX notice_projects_project_idx ON notice_projects (project_id);
 
+-- Objections (异议) received during a notice; closing the notice decides whether they are upheld.
+CREATE TABLE objections (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    notice_id   BIGINT    NOT NULL REFERENCES notices (id),
+    project_id  BIGINT    NOT NULL REFERENCES projects (id),
+    content     TEXT      NOT NULL,
+    received_on DATE      NOT NULL,
+    upheld      BOOLEAN   NULL,
+    recorded_by BIGINT    NOT NULL REFERENCES users (id),
+    created_at  TIMESTAMP NOT NULL
+);
+CREATE INDEX objections_notice_idx ON objections (notice_id, project_id);
+
 CREATE TABLE payments (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     kind          TEXT      NOT NULL CHECK (kind IN ('prepayment', 'balance', 'recovery', 'diagnosis', 'cloud', 'award')),
