@@ -392,3 +392,51 @@ support::both_databases! {
         assert_eq!(problem(t.w.post(&exec, &t.finance, &json!({"paid_on": day(0), "voucher_no": "V1"}))).0, 409);
     }
 }
+
+support::both_databases! {
+    fn bad_input_is_refused_and_changes_nothing(url: &str) {
+        let t = Pilot::new(url);
+        let (_, ent) = t.enterprise(1, json!({}));
+        let pid = t.through_notice(&ent, "600000.00", 2);
+        t.pay(pid, "prepayment", "150000.00");
+        let path = format!("/projects/{pid}/expenses");
+        let audit_before = t.w.get_json("/audit?per_page=1", &t.city)["total"].clone();
+        let good = json!({"category": "software", "amount": "100.00", "invoice_no": "FP-9", "paid_on": day(-1)});
+        let with = |key: &str, value: Value| {
+            let mut b = good.clone();
+            b[key] = value;
+            b
+        };
+        let mut missing = good.clone();
+        missing.as_object_mut().expect("object").remove("invoice_no");
+        let cases: Vec<(&str, Value, u16, &str)> = vec![
+            ("missing field", missing, 422, "invoice_no"),
+            ("wrong type", with("paid_on", json!(20260101)), 422, "paid_on"),
+            ("unknown enum", with("category", json!("gold")), 422, "category"),
+            ("negative money", with("amount", json!("-1.00")), 422, "amount"),
+            ("three decimals", with("amount", json!("1.001")), 422, "amount"),
+            ("money as a number", with("amount", json!(100)), 422, "amount"),
+            ("too large", with("amount", json!("1000000000000.00")), 422, "amount"),
+            ("zero", with("amount", json!("0.00")), 422, "amount"),
+            ("unknown field", with("discount", json!("1.00")), 422, "discount"),
+        ];
+        for (what, body, status, field) in cases {
+            let (got, code, problem_body) = problem(t.w.post(&path, &ent, &body));
+            assert_eq!(got, status, "{what}: {problem_body}");
+            assert_eq!(problem_body["errors"][0]["field"], field, "{what}: {problem_body}");
+            assert!(!code.is_empty() && problem_body["title"].is_string() && problem_body["detail"].is_string(), "{what}");
+        }
+        let malformed = server::client()
+            .post(t.w.url(&path))
+            .bearer_auth(&ent)
+            .header("content-type", "application/json")
+            .body("{\"category\": \"software\",")
+            .send()
+            .expect("post");
+        assert_eq!(problem(malformed).0, 400);
+        // Nothing was written: no expense, no audit event, the project unchanged.
+        assert_eq!(t.w.get_json(&path, &ent).as_array().map(Vec::len), Some(0));
+        assert_eq!(t.w.get_json("/audit?per_page=1", &t.city)["total"], audit_before);
+        assert_eq!(t.project(pid)["status"], "in_progress");
+    }
+}
