@@ -1,3 +1,5 @@
+DROP TRIGGER payments_guard ON payments;
+DROP FUNCTION payments_guard();
 DROP TABLE payments;
 DROP TABLE objections;
 DROP TABLE notice_projects;

@@ -137,3 +137,26 @@ CREATE INDEX payments_project_idx ON payments (project_id, id);
 CREATE INDEX payments_status_idx ON payments (status, kind, id);
 CREATE INDEX payments_enterprise_idx ON payments (enterprise_id, id);
 CREATE INDEX payments_county_idx ON payments (county, id);
+
+-- SPEC §6: instructions are never edited or deleted; status moves only forward.
+CREATE FUNCTION payments_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'payment instructions are never deleted';
+    END IF;
+    IF (NEW.kind, NEW.project_id, NEW.enterprise_id, NEW.provider_id, NEW.county, NEW.payee, NEW.direction,
+        NEW.amount_fen, NEW.central_fen, NEW.city_fen, NEW.county_fen, NEW.created_at)
+       IS DISTINCT FROM
+       (OLD.kind, OLD.project_id, OLD.enterprise_id, OLD.provider_id, OLD.county, OLD.payee, OLD.direction,
+        OLD.amount_fen, OLD.central_fen, OLD.city_fen, OLD.county_fen, OLD.created_at) THEN
+        RAISE EXCEPTION 'payment instructions are never edited: correct a mistake with a new instruction';
+    END IF;
+    IF NEW.status <> OLD.status AND NOT (
+        (OLD.status = 'pending' AND NEW.status IN ('approved', 'cancelled')) OR
+        (OLD.status = 'approved' AND NEW.status IN ('paid', 'cancelled'))) THEN
+        RAISE EXCEPTION 'payment status moves only forward (% -> %)', OLD.status, NEW.status;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER payments_guard BEFORE UPDATE OR DELETE ON payments FOR EACH ROW EXECUTE FUNCTION payments_guard();

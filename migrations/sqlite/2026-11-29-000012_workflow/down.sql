@@ -1,3 +1,6 @@
+DROP TRIGGER payments_forward_only;
+DROP TRIGGER payments_no_edit;
+DROP TRIGGER payments_no_delete;
 DROP TABLE payments;
 DROP TABLE objections;
 DROP TABLE notice_projects;

@@ -137,3 +137,24 @@ CREATE INDEX payments_project_idx ON payments (project_id, id);
 CREATE INDEX payments_status_idx ON payments (status, kind, id);
 CREATE INDEX payments_enterprise_idx ON payments (enterprise_id, id);
 CREATE INDEX payments_county_idx ON payments (county, id);
+
+-- SPEC §6: instructions are never edited or deleted; status moves only forward.
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+BEGIN
+    SELECT RAISE(ABORT, 'payment instructions are never deleted');
+END;
+CREATE TRIGGER payments_no_edit BEFORE UPDATE ON payments
+WHEN NEW.kind IS NOT OLD.kind OR NEW.project_id IS NOT OLD.project_id OR NEW.enterprise_id IS NOT OLD.enterprise_id
+  OR NEW.provider_id IS NOT OLD.provider_id OR NEW.county IS NOT OLD.county OR NEW.payee IS NOT OLD.payee
+  OR NEW.direction IS NOT OLD.direction OR NEW.amount_fen IS NOT OLD.amount_fen OR NEW.central_fen IS NOT OLD.central_fen
+  OR NEW.city_fen IS NOT OLD.city_fen OR NEW.county_fen IS NOT OLD.county_fen OR NEW.created_at IS NOT OLD.created_at
+BEGIN
+    SELECT RAISE(ABORT, 'payment instructions are never edited: correct a mistake with a new instruction');
+END;
+CREATE TRIGGER payments_forward_only BEFORE UPDATE OF status ON payments
+WHEN NEW.status <> OLD.status AND NOT (
+    (OLD.status = 'pending' AND NEW.status IN ('approved', 'cancelled')) OR
+    (OLD.status = 'approved' AND NEW.status IN ('paid', 'cancelled')))
+BEGIN
+    SELECT RAISE(ABORT, 'payment status moves only forward');
+END;
