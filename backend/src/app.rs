@@ -12,6 +12,7 @@ use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::routes;
 use crate::settings::Settings;
+use crate::static_files::StaticDir;
 
 /// What every handler may use.
 pub struct AppState {
@@ -64,7 +65,8 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .wrap(TracingLogger::default())
         .configure(routes::configure)
-        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, ApiError>(ApiError::NotFound) }))
+        // Not a route: the SPA's files when `serve` gave a static dir (app data), else 404.
+        .default_service(web::to(crate::static_files::fallback))
 }
 
 /// `--demo`: seed an empty database through the application itself ([`crate::demo`]) and print
@@ -122,7 +124,11 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     }
     tracing::info!(%addr, database = %settings.database_url, policy = %state.profile_label(), "dtpilot serving");
     println!("dtpilot listening on http://{addr}");
-    HttpServer::new(move || build(state.clone()))
+    let static_dir = web::Data::new(StaticDir(settings.static_dir));
+    if !static_dir.0.join("index.html").is_file() {
+        tracing::warn!(dir = %static_dir.0.display(), "no frontend here: build it with `cargo run -p xtask -- frontend`");
+    }
+    HttpServer::new(move || build(state.clone()).app_data(static_dir.clone()))
         .listen(listener)
         .map_err(|e| e.to_string())?
         .run()

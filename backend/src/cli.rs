@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// the database already has users.
     #[arg(long)]
     pub demo: bool,
+    /// The built frontend (`cargo run -p xtask -- frontend`), served at `/`.
+    #[arg(long, env = "DTPILOT_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +138,7 @@ fn run_command(command: Command) -> Result<(), String> {
                 jwt_secret: std::env::var("DTPILOT_JWT_SECRET").ok().filter(|s| !s.is_empty()),
                 access_ttl_secs: args.access_ttl,
                 demo: args.demo,
+                static_dir: args.static_dir,
             };
             actix_web::rt::System::new().block_on(app::serve(settings))
         }

@@ -15,6 +15,7 @@ pub mod repo;
 pub mod routes;
 pub mod scope;
 pub mod settings;
+pub mod static_files;
 pub mod uploads;
 pub mod users;
 pub mod workflow;

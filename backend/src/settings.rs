@@ -21,6 +21,8 @@ pub struct Settings {
     pub access_ttl_secs: u64,
     /// `--demo`: fill an empty database with the demo of [`crate::demo`] before serving.
     pub demo: bool,
+    /// `--static-dir`: the built frontend, served at `/` ([`crate::static_files`]).
+    pub static_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Settings {
@@ -35,6 +37,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("access_ttl_secs", &self.access_ttl_secs)
             .field("demo", &self.demo)
+            .field("static_dir", &self.static_dir)
             .finish()
     }
 }
