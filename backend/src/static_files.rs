@@ -61,17 +61,21 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
         .any(|v| v.split(',').any(|e| e.trim().split(';').next() == Some("gzip")))
 }
 
-fn send_file(req: &HttpRequest, file: &Path) -> Result<HttpResponse, ApiError> {
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+/// Reads the file (or its `.gz` twin) on the blocking pool: file I/O never runs on an async worker.
+async fn send_file(req: &HttpRequest, file: &Path) -> Result<HttpResponse, ApiError> {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
     let gz = PathBuf::from(format!("{}.gz", file.display()));
-    let (body, gzipped) = if accepts_gzip(req) && gz.is_file() {
-        (std::fs::read(&gz).map_err(ApiError::internal)?, true)
-    } else {
-        (std::fs::read(file).map_err(ApiError::internal)?, false)
-    };
+    let wants_gzip = accepts_gzip(req);
+    let plain = file.to_path_buf();
+    let (body, gzipped) = web::block(move || -> std::io::Result<(Vec<u8>, bool)> {
+        if wants_gzip && gz.is_file() { Ok((std::fs::read(&gz)?, true)) } else { Ok((std::fs::read(&plain)?, false)) }
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     let mut response = HttpResponse::Ok();
     response
-        .insert_header((header::CONTENT_TYPE, content_type(name)))
+        .insert_header((header::CONTENT_TYPE, content_type(&name)))
         // Asset URLs carry a content hash (`?v=`) but the names do not: revalidate everything.
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::VARY, "Accept-Encoding"));
@@ -89,11 +93,11 @@ pub async fn fallback(req: HttpRequest, dir: Option<web::Data<StaticDir>>) -> Re
         return Err(ApiError::NotFound);
     }
     if let Some(file) = file_of(&dir.0, path) {
-        return send_file(&req, &file);
+        return send_file(&req, &file).await;
     }
     let index = dir.0.join("index.html");
     if index.is_file() {
-        return send_file(&req, &index);
+        return send_file(&req, &index).await;
     }
     Ok(HttpResponse::build(StatusCode::OK)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
