@@ -112,7 +112,8 @@ pub struct ListQuery {
 }
 
 /// The enterprises in the caller's scope (city: all; county: its county; enterprise: itself;
-/// provider: those assigned to it; others: none), filtered and paged.
+/// provider: those assigned to it or contracted by it; evaluator: those with a project from awaiting
+/// acceptance on; finance, admin: none), filtered and paged.
 #[utoipa::path(
     get,
     path = "/api/v1/enterprises",
