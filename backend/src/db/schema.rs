@@ -299,3 +299,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     objections,
     payments,
 );
+
+diesel::joinable!(projects -> enterprises (enterprise_id));
+// The dashboard groups accepted projects by the enterprise's size class and the level reached.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(enterprises::above_designated_size, projects::achieved_level);

@@ -40,23 +40,15 @@ pub fn enterprise_groups(conn: &mut DbConn, caller: &Caller) -> Result<Vec<(Stri
 /// Counts for the targets of 附件1 over the projects in scope that passed acceptance:
 /// (above designated size, achieved level, enterprises).
 pub fn accepted_by_size_and_level(conn: &mut DbConn, caller: &Caller) -> Result<Vec<(bool, i64, i64)>, RepoError> {
-    let accepted = scope::projects(caller)
+    // Grouped in SQL like the other aggregates (joined, grouped, boxed, then scoped).
+    let grouped = p::table
+        .inner_join(e::table)
         .filter(p::status.eq_any(["accepted", "settled"]))
         .filter(p::achieved_level.is_not_null())
-        .select((p::enterprise_id, p::achieved_level.assume_not_null()))
-        .load::<(i64, i64)>(conn)?;
-    let ids: Vec<i64> = accepted.iter().map(|(id, _)| *id).collect();
-    let sizes: Vec<(i64, bool)> =
-        e::table.filter(e::id.eq_any(&ids)).select((e::id, e::above_designated_size)).load(conn)?;
-    let mut out: Vec<(bool, i64, i64)> = Vec::new();
-    for (id, level) in accepted {
-        let above = sizes.iter().find(|(eid, _)| *eid == id).is_some_and(|(_, a)| *a);
-        match out.iter_mut().find(|(a, l, _)| *a == above && *l == level) {
-            Some(row) => row.2 += 1,
-            None => out.push((above, level, 1)),
-        }
-    }
-    Ok(out)
+        .group_by((e::above_designated_size, p::achieved_level))
+        .select((e::above_designated_size, p::achieved_level.assume_not_null(), count_star()))
+        .into_boxed();
+    Ok(crate::scope_projects!(grouped, caller).load(conn)?)
 }
 
 /// 小巨人 enterprises in scope that are in a batch.
