@@ -13,6 +13,10 @@
 //! - an allowed role and an object inside its scope: past the auth decision (not 401/403/404);
 //! - (d) never a 5xx.
 //!
+//! Before that, the lists without an `{id}` whose rows are scoped (`GET /projects`, `/payments`) and
+//! their Excel exports (`GET /exports/projects`, `/exports/payments`) are read as every caller the
+//! table allows: each must hold exactly the objects [`Fixture::visible`] says that caller sees.
+//!
 //! Bodies are generated from the server's own OpenAPI document (the required fields of the request
 //! schema, with placeholder values), so each request reaches the auth and scope decision rather than
 //! stopping at the body's shape. Scope is re-stated here from SPEC §1 and `backend/src/scope.rs`
@@ -28,7 +32,7 @@ mod support;
 #[path = "common/world.rs"]
 mod world;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use chrono::{Duration, Utc};
@@ -463,8 +467,69 @@ fn meets(route: &RouteInfo, e: Expect, status: u16) -> bool {
     }
 }
 
+/// The ids of a list page (`GET /projects`, `/payments`).
+fn page_ids(f: &Fixture, path: &str, token: &str) -> BTreeSet<i64> {
+    let page = f.w.get_json(path, token);
+    page["items"].as_array().unwrap_or_else(|| panic!("{path}: {page}")).iter().map(id_of).collect()
+}
+
+/// The ids (first column) of an Excel export's rows, read back with calamine.
+fn export_ids(f: &Fixture, path: &str, token: &str) -> BTreeSet<i64> {
+    use calamine::Reader as _;
+    let resp = client().get(f.w.server.url(path)).bearer_auth(token).send().expect("export");
+    assert_eq!(resp.status().as_u16(), 200, "{path}");
+    let bytes = resp.bytes().expect("body").to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).expect("sheet");
+    range
+        .rows()
+        .skip(1)
+        .map(|row| match &row[0] {
+            calamine::Data::Float(x) => format!("{x}").parse().expect("id"),
+            other => panic!("{path}: id cell {other:?}"),
+        })
+        .collect()
+}
+
+/// The lists without `{id}` and their exports show exactly what [`Fixture::visible`] says each
+/// caller may see (the matrix above only proves who passes the role check for them). Run before the
+/// matrix's own requests move projects on.
+fn lists_show_exactly_the_scope(f: &Fixture) -> Vec<String> {
+    let mut failures = Vec::new();
+    for c in &f.callers {
+        let projects: BTreeSet<i64> =
+            (0..f.projects.len()).filter(|&i| f.visible(c, Target::Project(i))).map(|i| f.projects[i].id).collect();
+        let payments: BTreeSet<i64> =
+            (0..f.payments.len()).filter(|&i| f.visible(c, Target::Payment(i))).map(|i| f.payments[i].id).collect();
+        let checks = [
+            ("/api/v1/projects", &projects, false),
+            ("/api/v1/payments", &payments, false),
+            ("/api/v1/exports/projects", &projects, true),
+            ("/api/v1/exports/payments", &payments, true),
+        ];
+        for (path, expected, is_export) in checks {
+            let route = dtpilot_backend::routes::find(Method::Get, path).unwrap_or_else(|| panic!("{path} is a route"));
+            if !route.who.allows(c.role) {
+                continue; // 403, checked by the matrix
+            }
+            let got = if is_export {
+                export_ids(f, path, &c.token)
+            } else {
+                page_ids(f, &format!("{}?per_page=100", path.trim_start_matches("/api/v1")), &c.token)
+            };
+            if &got != expected {
+                failures.push(format!("GET {path} as {}: ids {got:?}, expected exactly {expected:?}", c.role.code()));
+            }
+        }
+    }
+    failures
+}
+
 fn run_matrix(url: &str) {
     let f = Fixture::new(url);
+    let scope_failures = lists_show_exactly_the_scope(&f);
+    assert!(scope_failures.is_empty(), "lists and exports outside scope:\n{}", scope_failures.join("\n"));
     let doc: Value = f.w.server.get("/api/openapi.json").expect("openapi.json").json().expect("the document is JSON");
     let columns = ["anonymous", "admin", "city", "county", "finance", "evaluator", "provider", "enterprise"];
     let mut failures = Vec::new();

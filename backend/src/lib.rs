@@ -9,6 +9,7 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod openapi;
 pub mod password;
 pub mod repo;

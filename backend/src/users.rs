@@ -234,3 +234,50 @@ pub fn find_by_id(conn: &mut DbConn, id: i64) -> Result<User, RepoError> {
 pub fn count_users(conn: &mut DbConn) -> Result<i64, RepoError> {
     Ok(users::table.count().get_result(conn)?)
 }
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)` (both databases).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Which accounts `GET /users` lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    /// The username or the display name contains this text (trimmed; empty: no filter).
+    pub q: Option<String>,
+}
+
+/// One page of the accounts that pass the filter, in id order, and their total.
+pub fn list_users(
+    conn: &mut DbConn,
+    f: &UserFilter,
+    paging: crate::repo::Paging,
+) -> Result<(Vec<User>, i64), RepoError> {
+    let filtered = || {
+        let mut q = users::table.into_boxed();
+        if let Some(role) = f.role {
+            q = q.filter(users::role.eq(role.code()));
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // Case-insensitive on both databases (PostgreSQL's LIKE is not, SQLite's is for ASCII).
+            let pattern = crate::repo::like_pattern(&text.to_lowercase());
+            q = q.filter(
+                lower(users::username)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::display_name).like(pattern).escape('\\')),
+            );
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(users::id.asc())
+        .limit(paging.per_page)
+        .offset(paging.offset())
+        .select(USER_COLUMNS)
+        .load::<UserRow>(conn)?;
+    let users = rows.into_iter().map(|r| r.into_user().map(|(u, _)| u)).collect::<Result<_, _>>()?;
+    Ok((users, total))
+}

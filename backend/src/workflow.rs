@@ -2,14 +2,18 @@
 //! `dtpilot_domain::state`, then a conditional update and a history row), and the money a state
 //! makes due is recorded by the functions here — all inside the caller's one transaction.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use dtpilot_api_types::FieldError;
 use dtpilot_api_types::workflow::{HistoryView, ProjectView, SubsidyView};
 use dtpilot_domain::DigitalLevel;
 use dtpilot_domain::PolicyProfile;
+use dtpilot_domain::deadline;
 use dtpilot_domain::eligibility::{self, ApplicantFacts};
 use dtpilot_domain::ledger::{self, PaymentKind};
 use dtpilot_domain::money::Money;
+use dtpilot_domain::reference::ExpenseCategory;
 use dtpilot_domain::rules::{self, RuleId};
 use dtpilot_domain::state::{Action, Actor, ProjectState, TransitionError, transition};
 use dtpilot_domain::validation::is_sme;
@@ -219,11 +223,7 @@ pub fn after_executed(c: &mut DbConn, payment: &Payment, by: &Caller, now: Naive
 }
 
 /// The subsidy figures of a project from its expenses and paid instructions.
-pub fn subsidy_view(
-    p: &Project,
-    expenses: &[(dtpilot_domain::reference::ExpenseCategory, Money)],
-    paid: &[(PaymentKind, Money)],
-) -> SubsidyView {
+pub fn subsidy_view(p: &Project, expenses: &[(ExpenseCategory, Money)], paid: &[(PaymentKind, Money)]) -> SubsidyView {
     let eligible = rules::eligible_investment(expenses.iter().copied());
     let paid_total: Money =
         paid.iter().filter(|(k, _)| k.is_retrofit() && *k != PaymentKind::Recovery).map(|(_, m)| *m).sum();
@@ -265,15 +265,30 @@ pub fn subsidy_view(
     }
 }
 
-/// Views of projects, with their money, loaded in two queries for the whole page (no N+1).
+/// Views of projects, with their money, names and deadline, loaded in three queries for the whole
+/// page (no N+1): expenses, paid instructions, and the enterprise/provider names with the batch's
+/// dates. Keep `list` to a page or an export's chunk (see [`projects::labels`]).
 pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<Vec<ProjectView>, ApiError> {
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
-    let expenses = projects::expense_amounts(c, &ids)?;
-    let paid = payments::paid(c, &ids)?;
+    let mut expenses: HashMap<i64, Vec<(ExpenseCategory, Money)>> = HashMap::new();
+    for (id, category, amount) in projects::expense_amounts(c, &ids)? {
+        expenses.entry(id).or_default().push((category, amount));
+    }
+    let mut paid: HashMap<i64, Vec<(PaymentKind, Money)>> = HashMap::new();
+    for (id, kind, amount) in payments::paid(c, &ids)? {
+        paid.entry(id).or_default().push((kind, amount));
+    }
+    let mut labels = projects::labels(c, &ids)?;
+    let today = today_cst();
     let mut out = Vec::with_capacity(list.len());
     for p in list {
-        let ex: Vec<_> = expenses.iter().filter(|(id, ..)| *id == p.id).map(|(_, c, m)| (*c, *m)).collect();
-        let pd: Vec<_> = paid.iter().filter(|(id, ..)| *id == p.id).map(|(_, k, m)| (*k, *m)).collect();
+        let ex = expenses.remove(&p.id).unwrap_or_default();
+        let pd = paid.remove(&p.id).unwrap_or_default();
+        // Every project has its enterprise, provider and batch (foreign keys).
+        let label = labels.remove(&p.id).ok_or_else(|| {
+            ApiError::internal(format!("projects.id={}: enterprise, provider or batch missing", p.id))
+        })?;
+        let next_deadline = deadline::next_deadline(p.status, label.batch);
         let history = if with_history {
             projects::history(c, p.id)?
                 .into_iter()
@@ -295,8 +310,10 @@ pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<V
             history,
             id: p.id,
             enterprise_id: p.enterprise_id,
+            enterprise_name: label.enterprise_name,
             batch_id: p.batch_id,
             provider_id: p.provider_id,
+            provider_name: label.provider_name,
             county: p.county,
             contract_no: p.contract_no,
             contract_amount: p.contract_amount,
@@ -308,6 +325,8 @@ pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<V
             planned_subsidy: p.planned_subsidy,
             prepayment: p.prepayment,
             cancel_reason: p.cancel_reason,
+            next_deadline,
+            overdue: deadline::is_overdue(next_deadline, today),
             version: p.version,
         });
     }

@@ -136,7 +136,7 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<Payment, RepoE
     from_row(scope::payments(caller).filter(pay::id.eq(id)).select(COLUMNS).first::<Row>(conn)?)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub status: Option<PaymentStatus>,
     pub kind: Option<PaymentKind>,
@@ -166,6 +166,18 @@ pub fn list(conn: &mut DbConn, caller: &Caller, f: &Filter, paging: Paging) -> R
         .select(COLUMNS)
         .load::<Row>(conn)?;
     Ok((rows.into_iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// Every instruction of the caller's scope that passes the filter, newest first — at most `cap` (an
+/// export; the caller counts first with [`count`] and refuses more).
+pub fn list_all(conn: &mut DbConn, caller: &Caller, f: &Filter, cap: i64) -> Result<Vec<Payment>, RepoError> {
+    let rows = filtered(caller, f).order(pay::id.desc()).limit(cap).select(COLUMNS).load::<Row>(conn)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// How many instructions of the caller's scope pass the filter.
+pub fn count(conn: &mut DbConn, caller: &Caller, f: &Filter) -> Result<i64, RepoError> {
+    Ok(filtered(caller, f).count().get_result(conn)?)
 }
 
 /// `pending → approved`. Conditional on the status, so of two concurrent approvals exactly one

@@ -1,7 +1,10 @@
 //! Retrofit projects, their transition history and expenses.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use dtpilot_domain::deadline::BatchDates;
 use dtpilot_domain::reference::{County, ExpenseCategory, Industry};
 use dtpilot_domain::rules::CancelReason;
 use dtpilot_domain::state::{Action, ProjectState, Role};
@@ -10,7 +13,7 @@ use dtpilot_domain::{DigitalLevel, Money};
 use crate::auth::Caller;
 use crate::db::schema::{expenses as x, project_history as h, projects as p};
 use crate::db::{DbConn, RepoError};
-use crate::repo::{Paging, corrupt};
+use crate::repo::{Paging, corrupt, like_pattern};
 use crate::scope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,15 +204,21 @@ pub fn get(conn: &mut DbConn, caller: &Caller, id: i64) -> Result<Project, RepoE
     from_row(scope::projects(caller).filter(p::id.eq(id)).select(COLUMNS).first::<Row>(conn)?)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub status: Option<ProjectState>,
     pub county: Option<County>,
     pub batch_id: Option<i64>,
     pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    /// The enterprise's name contains this text (trimmed; empty: no filter).
+    pub q: Option<String>,
 }
 
+/// The projects in the caller's scope that pass the filter: every list and export of projects
+/// starts here, so they show exactly the same rows.
 fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backend> {
+    use crate::db::schema::enterprises as e;
     let mut q = scope::projects(caller);
     if let Some(s) = f.status {
         q = q.filter(p::status.eq(s.code()));
@@ -220,8 +229,17 @@ fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backen
     if let Some(b) = f.batch_id {
         q = q.filter(p::batch_id.eq(b));
     }
-    if let Some(e) = f.enterprise_id {
-        q = q.filter(p::enterprise_id.eq(e));
+    if let Some(id) = f.enterprise_id {
+        q = q.filter(p::enterprise_id.eq(id));
+    }
+    if let Some(id) = f.provider_id {
+        q = q.filter(p::provider_id.eq(id));
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // Narrows the scoped rows only: an enterprise's name cannot widen what the caller sees.
+        q = q.filter(
+            p::enterprise_id.eq_any(e::table.filter(e::name.like(like_pattern(text)).escape('\\')).select(e::id)),
+        );
     }
     q
 }
@@ -235,6 +253,18 @@ pub fn list(conn: &mut DbConn, caller: &Caller, f: &Filter, paging: Paging) -> R
         .select(COLUMNS)
         .load::<Row>(conn)?;
     Ok((rows.into_iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// Every project of the caller's scope that passes the filter, newest first — at most `cap` (an
+/// export; the caller counts first with [`count`] and refuses more).
+pub fn list_all(conn: &mut DbConn, caller: &Caller, f: &Filter, cap: i64) -> Result<Vec<Project>, RepoError> {
+    let rows = filtered(caller, f).order(p::id.desc()).limit(cap).select(COLUMNS).load::<Row>(conn)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// How many projects of the caller's scope pass the filter.
+pub fn count(conn: &mut DbConn, caller: &Caller, f: &Filter) -> Result<i64, RepoError> {
+    Ok(filtered(caller, f).count().get_result(conn)?)
 }
 
 /// Move the project from its current state to `to` — only if it is still in that state (a
@@ -361,6 +391,34 @@ pub fn add_expense(
         .get_result(conn)
         .map_err(RepoError::unique_as("invoice_no"))?;
     Ok(Expense { id, project_id: project.id, category, amount, invoice_no: invoice_no.to_string(), paid_on })
+}
+
+/// What a project's view shows beside its own row: the names of its enterprise and provider and
+/// its batch's dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    pub enterprise_name: String,
+    pub provider_name: String,
+    pub batch: BatchDates,
+}
+
+/// [`Labels`] of the projects given, in one query (a page, or a chunk of an export: keep `ids` to
+/// at most a few thousand, below both databases' bind-parameter limits).
+pub fn labels(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Labels>, RepoError> {
+    use crate::db::schema::{batches as b, enterprises as e, providers as pr};
+    let rows: Vec<(i64, String, String, NaiveDate, NaiveDate)> = p::table
+        .inner_join(e::table.on(e::id.eq(p::enterprise_id)))
+        .inner_join(pr::table.on(pr::id.eq(p::provider_id)))
+        .inner_join(b::table.on(b::id.eq(p::batch_id)))
+        .filter(p::id.eq_any(ids))
+        .select((p::id, e::name, pr::name, b::retrofit_due, b::acceptance_end))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, enterprise_name, provider_name, retrofit_due, acceptance_end)| {
+            (id, Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } })
+        })
+        .collect())
 }
 
 /// (category, amount) of every expense of the projects given.

@@ -21,6 +21,7 @@ pub mod batches;
 pub mod dashboard;
 pub mod docs;
 pub mod enterprises;
+pub mod exports;
 pub mod health;
 pub mod json;
 pub mod notices;
@@ -157,6 +158,7 @@ route_table! {
     Post  "/api/v1/auth/logout"                        => auth::post_logout,                    AnySignedIn, None;
     Get   "/api/v1/me"                                 => auth::get_me,                         AnySignedIn, None;
     Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City]), None;
+    Get   "/api/v1/users"                              => users::get_users,                     Roles(&[Role::Admin, Role::City]), None;
     Get   "/api/v1/audit"                              => audit::get_audit_events,              Roles(&[Role::City, Role::Admin]), None;
     Get   "/api/v1/audit/verify"                       => audit::get_audit_verification,        Roles(&[Role::City, Role::Admin]), None;
     Post  "/api/v1/enterprises"                        => enterprises::post_enterprise,         Roles(&[Role::City, Role::County]), None;
@@ -195,6 +197,9 @@ route_table! {
     Post  "/api/v1/payments/{id}/approve"              => payments::post_approve,               Roles(&[Role::City]), Payment;
     Post  "/api/v1/payments/{id}/execute"              => payments::post_execute,               Roles(&[Role::Finance]), Payment;
     Get   "/api/v1/dashboard"                          => dashboard::get_dashboard,             AnySignedIn, None;
+    Get   "/api/v1/exports/projects"                   => exports::get_projects_export,         Roles(&[Role::City, Role::Finance, Role::County, Role::Enterprise, Role::Provider, Role::Evaluator]), None;
+    Get   "/api/v1/exports/payments"                   => exports::get_payments_export,         Roles(&[Role::City, Role::Finance, Role::County, Role::Enterprise, Role::Provider]), None;
+    Get   "/api/v1/exports/notices"                    => exports::get_notices_export,          Roles(&[Role::City, Role::County]), None;
     Post  "/api/v1/subsidy/quote"                      => quote::post_quote,                    Public, None;
     Get   "/api/v1/reference"                          => reference::get_reference,             Public, None;
     Get   "/api/v1/policy"                             => reference::get_policy,                Public, None;

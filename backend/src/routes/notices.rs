@@ -1,6 +1,6 @@
 //! Public notices (公示, R15): publish approved projects, close with or without upheld objections.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
@@ -57,6 +57,86 @@ fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
     })
 }
 
+/// The notices `caller` may see, newest first, at most `limit`: the city every notice; a county
+/// the notices that list one of its projects, showing only its projects (and their objections) —
+/// each project stays behind its own scope. Three queries per thousand notices (no N+1).
+pub fn visible(c: &mut DbConn, caller: &Caller, limit: i64) -> Result<Vec<NoticeView>, ApiError> {
+    use crate::db::schema::projects as p;
+    const CHUNK: usize = 1000;
+    // The caller's projects among those ever in a notice (`None`: the city sees every one).
+    let in_scope: Option<HashSet<i64>> = if caller.role == Role::City {
+        None
+    } else {
+        let ids: Vec<i64> = crate::scope::projects(caller)
+            .filter(p::id.eq_any(np::table.select(np::project_id)))
+            .select(p::id)
+            .load(c)?;
+        Some(ids.into_iter().collect())
+    };
+    let sees = |project: i64| in_scope.as_ref().is_none_or(|s| s.contains(&project));
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let ids: Vec<i64> = match &in_scope {
+        None => n::table.order(n::id.desc()).limit(i64::try_from(limit).unwrap_or(i64::MAX)).select(n::id).load(c)?,
+        Some(projects) => {
+            let projects: Vec<i64> = projects.iter().copied().collect();
+            let mut ids = BTreeSet::new();
+            for chunk in projects.chunks(CHUNK) {
+                ids.extend(np::table.filter(np::project_id.eq_any(chunk)).select(np::notice_id).load::<i64>(c)?);
+            }
+            ids.into_iter().rev().take(limit).collect()
+        }
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let heads: Vec<(i64, NaiveDate, NaiveDate, String)> = n::table
+            .filter(n::id.eq_any(chunk))
+            .order(n::id.desc())
+            .select((n::id, n::starts_on, n::ends_on, n::status))
+            .load(c)?;
+        let mut members_of: HashMap<i64, Vec<(i64, Option<bool>)>> = HashMap::new();
+        for (notice, project, upheld) in np::table
+            .filter(np::notice_id.eq_any(chunk))
+            .order((np::notice_id.asc(), np::project_id.asc()))
+            .select((np::notice_id, np::project_id, np::upheld))
+            .load::<(i64, i64, Option<bool>)>(c)?
+        {
+            if sees(project) {
+                members_of.entry(notice).or_default().push((project, upheld));
+            }
+        }
+        let mut objections_of: HashMap<i64, Vec<ObjectionView>> = HashMap::new();
+        for (notice, id, project_id, content, received_on, upheld) in o::table
+            .filter(o::notice_id.eq_any(chunk))
+            .order(o::id.asc())
+            .select((o::notice_id, o::id, o::project_id, o::content, o::received_on, o::upheld))
+            .load::<(i64, i64, i64, String, NaiveDate, Option<bool>)>(c)?
+        {
+            if sees(project_id) {
+                objections_of.entry(notice).or_default().push(ObjectionView {
+                    id,
+                    project_id,
+                    content,
+                    received_on,
+                    upheld,
+                });
+            }
+        }
+        for (id, starts_on, ends_on, status) in heads {
+            let members = members_of.remove(&id).unwrap_or_default();
+            out.push(NoticeView {
+                id,
+                starts_on,
+                ends_on,
+                status,
+                project_ids: members.iter().map(|(p, _)| *p).collect(),
+                upheld_project_ids: members.iter().filter(|(_, u)| *u == Some(true)).map(|(p, _)| *p).collect(),
+                objections: objections_of.remove(&id).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The public notices, newest first (city and county bureaus: a notice is public, its projects are
 /// listed by id; each project stays behind its own scope).
 #[utoipa::path(
@@ -67,35 +147,7 @@ fn load(c: &mut DbConn, id: i64) -> Result<NoticeView, ApiError> {
 )]
 pub async fn get_notices(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City, Role::County])?;
-    let list = state
-        .db(move |conn| {
-            if caller.role == Role::City {
-                let ids: Vec<i64> = n::table.order(n::id.desc()).limit(200).select(n::id).load(conn)?;
-                return ids.into_iter().map(|id| load(conn, id)).collect::<Result<Vec<_>, _>>();
-            }
-            // A county sees the notices that list one of its projects, and only its projects in them.
-            let visible: Vec<i64> = crate::scope::projects(&caller)
-                .filter(crate::db::schema::projects::id.eq_any(np::table.select(np::project_id)))
-                .select(crate::db::schema::projects::id)
-                .load(conn)?;
-            let ids: Vec<i64> = np::table
-                .filter(np::project_id.eq_any(&visible))
-                .select(np::notice_id)
-                .distinct()
-                .order(np::notice_id.desc())
-                .limit(200)
-                .load(conn)?;
-            let mut list = Vec::with_capacity(ids.len());
-            for id in ids {
-                let mut notice = load(conn, id)?;
-                notice.project_ids.retain(|p| visible.contains(p));
-                notice.upheld_project_ids.retain(|p| visible.contains(p));
-                notice.objections.retain(|o| visible.contains(&o.project_id));
-                list.push(notice);
-            }
-            Ok(list)
-        })
-        .await?;
+    let list = state.db(move |conn| visible(conn, &caller, 200)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

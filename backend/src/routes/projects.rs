@@ -141,15 +141,34 @@ pub struct ListQuery {
     batch_id: Option<i64>,
     /// Only this enterprise.
     enterprise_id: Option<i64>,
+    /// Only projects contracted with this provider.
+    provider_id: Option<i64>,
+    /// The enterprise's name contains this text.
+    q: Option<String>,
     /// From 1 (default 1).
     page: Option<i64>,
     /// Page size.
     per_page: Option<i64>,
 }
 
+impl ListQuery {
+    /// The filter of `GET /projects` and of `GET /exports/projects` (the same rows).
+    pub fn filter(&self) -> repo::Filter {
+        repo::Filter {
+            status: self.status,
+            county: self.county,
+            batch_id: self.batch_id,
+            enterprise_id: self.enterprise_id,
+            provider_id: self.provider_id,
+            q: self.q.clone(),
+        }
+    }
+}
+
 /// The projects in the caller's scope (city, finance: all; county: its county; enterprise: its
-/// own; provider: those it is contracted for; evaluator: from awaiting acceptance on), without
-/// `history`.
+/// own; provider: those it is contracted for; evaluator: from awaiting acceptance on), newest
+/// first, without `history`; each with its enterprise's and provider's names, its next deadline
+/// and whether it is overdue.
 #[utoipa::path(
     get,
     path = "/api/v1/projects",
@@ -167,8 +186,7 @@ pub async fn get_projects(
 ) -> Result<HttpResponse, ApiError> {
     let QueryParams(q) = query;
     let paging = Paging::new(q.page, q.per_page);
-    let filter =
-        repo::Filter { status: q.status, county: q.county, batch_id: q.batch_id, enterprise_id: q.enterprise_id };
+    let filter = q.filter();
     let (items, total) = state
         .db(move |conn| {
             let (list, total) = repo::list(conn, &caller, &filter, paging)?;

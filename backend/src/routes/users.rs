@@ -1,18 +1,56 @@
 //! `POST /users` (admin, city): accounts for every role, each scoped (SPEC §1); each creation is
-//! audited (`user.create`, by the caller).
+//! audited (`user.create`, by the caller). `GET /users` (admin, city): the accounts, paged.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use dtpilot_api_types::FieldError;
 use dtpilot_api_types::auth::{CreateUserRequest, UserView};
+use dtpilot_api_types::programme::Page;
 use dtpilot_domain::state::Role;
+use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::db::RepoError;
 use crate::error::ApiError;
+use crate::repo::Paging;
 use crate::routes::auth::user_view;
 use crate::routes::json::JsonBody;
-use crate::users::{self, CreateUserError, NewUser};
+use crate::routes::query;
+use crate::users::{self, CreateUserError, NewUser, UserFilter};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only accounts of this role.
+    role: Option<Role>,
+    /// The username or the display name contains this text.
+    q: Option<String>,
+    /// From 1 (default 1).
+    page: Option<i64>,
+    /// Page size (1–100, default 20).
+    per_page: Option<i64>,
+}
+
+/// The accounts (no password hashes), in id order: the administrators' list of users.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "auth",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "一页账号,按 id 排序", body = Page<UserView>),
+        (status = 422, description = "查询参数格式不正确"),
+    )
+)]
+pub async fn get_users(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin, Role::City])?;
+    // The role is checked before the query is parsed (403 before 422).
+    let q: ListQuery = query::parse(req.query_string())?;
+    let paging = Paging::new(q.page, q.per_page);
+    let filter = UserFilter { role: q.role, q: q.q };
+    let (list, total) = state.db(move |conn| Ok(users::list_users(conn, &filter, paging)?)).await?;
+    Ok(HttpResponse::Ok().json(paging.page(list.into_iter().map(user_view).collect(), total)))
+}
 
 /// Create an account of any role, scoped by `county`, `enterprise_id` or `provider_id` as the
 /// role requires. Only an admin may create an admin.

@@ -55,8 +55,12 @@ pub struct HistoryView {
 pub struct ProjectView {
     pub id: i64,
     pub enterprise_id: i64,
+    /// The enterprise's name (so a list needs no second request).
+    pub enterprise_name: String,
     pub batch_id: i64,
     pub provider_id: i64,
+    /// The contracted provider's name.
+    pub provider_name: String,
     pub county: County,
     pub contract_no: String,
     pub contract_amount: Money,
@@ -69,6 +73,11 @@ pub struct ProjectView {
     pub planned_subsidy: Money,
     pub prepayment: Money,
     pub cancel_reason: Option<CancelReason>,
+    /// The next deadline from the batch's dates (planning data, SPEC §5): `retrofit_due` until
+    /// completion is declared, `acceptance_end` while awaiting acceptance, none afterwards.
+    pub next_deadline: Option<NaiveDate>,
+    /// Today (China Standard Time) is after `next_deadline`. A mark only: no action is refused.
+    pub overdue: bool,
     pub subsidy: SubsidyView,
     /// Every transition, oldest first (only on `GET /projects/{id}` and action answers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

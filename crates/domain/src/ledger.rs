@@ -80,6 +80,14 @@ impl Direction {
             Direction::In => "in",
         }
     }
+
+    /// 拨付 (money goes out to the payee) or 追回 (money comes back).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Direction::Out => "拨付",
+            Direction::In => "追回",
+        }
+    }
 }
 
 /// An instruction's status: only forward, `pending → approved → paid`, or `→ cancelled`.
@@ -107,6 +115,16 @@ impl PaymentStatus {
 
     pub fn from_code(code: &str) -> Option<PaymentStatus> {
         PaymentStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The status as the bureaus name it (`paid`: executed — paid out, or received for a recovery).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "待审批",
+            PaymentStatus::Approved => "已审批(待执行)",
+            PaymentStatus::Paid => "已执行",
+            PaymentStatus::Cancelled => "已取消",
+        }
     }
 
     /// Not yet money moved and not cancelled: a cancellation of the project cancels it.

@@ -1,11 +1,13 @@
 //! dtpilot-domain: the pure policy core of dtpilot.
 //!
 //! Money ([`money`]), policy profiles ([`policy`]), the rules R1–R16 of SPEC §4 ([`rules`],
-//! [`eligibility`], [`validation`]), the subsidy calculator ([`quote`]) and the project state
-//! machine of SPEC §5 ([`state`]). No database, no HTTP, no clock, no I/O: it builds for
-//! `wasm32-unknown-unknown` and is shared by the server and the browser.
+//! [`eligibility`], [`validation`]), the subsidy calculator ([`quote`]), the project state
+//! machine of SPEC §5 ([`state`]) and the deadlines a batch's dates set ([`deadline`]). No
+//! database, no HTTP, no clock, no I/O: it builds for `wasm32-unknown-unknown` and is shared by
+//! the server and the browser.
 
 pub mod accounts;
+pub mod deadline;
 pub mod eligibility;
 pub mod enterprise;
 pub mod ledger;
