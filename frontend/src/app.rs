@@ -1,33 +1,47 @@
 //! The application root: language, session, the header and a small path router
-//! (`/login`, `/account`, `/calculator`; the server answers every such path with index.html).
+//! (`/` the role's dashboard, `/projects/{id}`, `/login`, `/account`, `/calculator`; the server
+//! answers every such path with index.html).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{K, Lang, lang, t};
-use crate::pages::{account::AccountPage, calculator::CalculatorPage, login::LoginPage};
+use crate::i18n::{K, Lang, lang, role_name, t};
+use crate::pages::{
+    account::AccountPage, calculator::CalculatorPage, dashboard::DashboardPage, login::LoginPage, project::ProjectPage,
+};
 use crate::session::SessionCtx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Login,
+    /// The signed-in user's dashboard (one per role).
+    Dashboard,
     Account,
     Calculator,
+    /// One project: its timeline, figures and the caller's actions on it.
+    Project(i64),
 }
 
 impl Page {
-    fn path(self) -> &'static str {
+    pub fn path(self) -> String {
         match self {
-            Page::Login => "/login",
-            Page::Account => "/account",
-            Page::Calculator => "/calculator",
+            Page::Login => "/login".into(),
+            Page::Dashboard => "/".into(),
+            Page::Account => "/account".into(),
+            Page::Calculator => "/calculator".into(),
+            Page::Project(id) => format!("/projects/{id}"),
         }
     }
 
     fn from_path(path: &str) -> Page {
-        match path.trim_end_matches('/') {
+        let path = path.trim_end_matches('/');
+        if let Some(id) = path.strip_prefix("/projects/").and_then(|id| id.parse().ok()) {
+            return Page::Project(id);
+        }
+        match path {
             "/calculator" => Page::Calculator,
-            "/account" | "" => Page::Account,
+            "/account" => Page::Account,
+            "" => Page::Dashboard,
             _ => Page::Login,
         }
     }
@@ -48,7 +62,7 @@ impl Router {
 
     pub fn go(self, page: Page) {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.push_state_with_url(&wasm_bindgen_null(), "", Some(page.path()));
+            let _ = history.push_state_with_url(&wasm_bindgen_null(), "", Some(&page.path()));
         }
         self.0.set(page);
     }
@@ -85,10 +99,13 @@ pub fn App() -> impl IntoView {
             Page::Calculator => view! { <CalculatorPage /> }.into_any(),
             _ if !resumed.get() => view! { <p class="muted">{t(K::Loading)}</p> }.into_any(),
             Page::Account if signed_in => view! { <AccountPage /> }.into_any(),
+            Page::Project(id) if signed_in => view! { <ProjectPage id=id /> }.into_any(),
             _ if signed_in => {
-                // /login while signed in: the account page.
-                router.go(Page::Account);
-                view! { <AccountPage /> }.into_any()
+                // `/` or `/login` while signed in: the role's dashboard.
+                if router.0.get_untracked() != Page::Dashboard {
+                    router.go(Page::Dashboard);
+                }
+                view! { <DashboardPage /> }.into_any()
             }
             _ => view! { <LoginPage /> }.into_any(),
         }
@@ -113,11 +130,12 @@ fn Header() -> impl IntoView {
     };
     let user_box = move || {
         session.session.get().map(|s| {
+            let role = s.user.role;
             view! {
                 <span class="user" id="current-user">
                     <strong id="user-display-name">{s.user.display_name.clone()}</strong>
                     " · "
-                    <span id="user-role">{s.user.role.name_zh()}</span>
+                    <span id="user-role">{move || role_name(role, lang_signal.get())}</span>
                 </span>
                 <button id="logout" type="button" on:click=logout>{t(K::Logout)}</button>
             }
@@ -127,6 +145,7 @@ fn Header() -> impl IntoView {
         view! {
             <a
                 href=page.path()
+                id=format!("nav-{}", page.path().trim_matches('/').replace('/', "-"))
                 class:active=move || router.0.get() == page
                 on:click=move |ev: leptos::ev::MouseEvent| {
                     ev.prevent_default();
@@ -141,6 +160,7 @@ fn Header() -> impl IntoView {
         <header>
             <div class="brand">{t(K::Title)}</div>
             <nav>
+                {move || session.session.with(Option::is_some).then(|| nav_link(Page::Dashboard, K::NavDashboard))}
                 {nav_link(Page::Calculator, K::NavCalculator)}
                 {move || {
                     if session.session.with(Option::is_some) {

@@ -20,6 +20,7 @@ pub enum K {
     NavCalculator,
     NavLogin,
     NavAccount,
+    NavDashboard,
     Logout,
     SwitchLang,
     LoginHeading,
@@ -38,7 +39,6 @@ pub enum K {
     Active,
     Yes,
     No,
-    DashboardLater,
     Loading,
     CalcHeading,
     CalcIntro,
@@ -68,6 +68,7 @@ impl K {
             K::NavCalculator => ("补贴测算", "Subsidy calculator"),
             K::NavLogin => ("登录", "Sign in"),
             K::NavAccount => ("我的账号", "My account"),
+            K::NavDashboard => ("工作台", "Dashboard"),
             K::Logout => ("退出登录", "Sign out"),
             K::SwitchLang => ("English", "中文"),
             K::LoginHeading => ("用户登录", "Sign in"),
@@ -86,9 +87,6 @@ impl K {
             K::Active => ("账号状态", "Account active"),
             K::Yes => ("正常", "yes"),
             K::No => ("已停用", "no"),
-            K::DashboardLater => {
-                ("该角色的工作台将在后续版本提供", "The dashboard of this role comes in a later version")
-            }
             K::Loading => ("加载中…", "Loading…"),
             K::CalcHeading => ("数字化改造补助测算", "Retrofit subsidy calculator"),
             K::CalcIntro => (
@@ -121,12 +119,12 @@ impl K {
 }
 
 /// A text of the current language, reactive.
-pub fn t(key: K) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
+pub fn t(key: K) -> Signal<&'static str> {
     let lang = lang();
-    move || key.text(lang.get())
+    Signal::derive(move || key.text(lang.get()))
 }
 
-/// The Chinese name of a rule of SPEC §4 (the quote uses R1–R6).
+/// The name of a rule of SPEC §4 (R1–R16).
 pub fn rule_name(id: &str, lang: Lang) -> &'static str {
     let (zh, en) = match id {
         "R1" => ("改造补助上限(按数字化水平)", "retrofit cap by level"),
@@ -135,10 +133,121 @@ pub fn rule_name(id: &str, lang: Lang) -> &'static str {
         "R4" => ("最终补助(验收合格)", "final subsidy (acceptance passed)"),
         "R5" => ("清算:拨付余额或追回多拨资金", "settlement: balance or recovery"),
         "R6" => ("验收不合格:补助为零,追回已拨资金", "acceptance failed: nothing due, recover all paid"),
+        "R7" => ("项目取消、破产或弄虚作假:追回已拨资金", "cancelled, bankrupt or fraud: recover all paid"),
+        "R8" => ("已获中央资金支持的企业不安排中央资金", "no central money for centrally funded enterprises"),
+        "R9" => ("同一项目不得重复享受市级扶持政策", "no overlap with another city-level support policy"),
+        "R10" => (
+            "诊断补贴:验收通过后拨付服务商,每户至多 3 万元",
+            "diagnosis subsidy to the provider after acceptance, ≤ 30,000",
+        ),
+        "R11" => ("上云补贴:每户累计至多 3 万元", "cloud subsidy, ≤ 30,000 per enterprise in total"),
+        "R12" => ("奖励上限", "award caps"),
+        "R13" => ("中央资金至少 80% 用于数字化改造", "at least 80% of central funds to retrofits"),
+        "R14" => ("地方配套资金市、县 1:1 分担", "local matching shared city : county 1 : 1"),
+        "R15" => {
+            ("公示期不少于规定天数,异议成立者不予拨付", "public notice of the minimum length; upheld objections stop")
+        }
+        "R16" => ("申报主体须为信用良好的中小企业", "applicants must be SMEs in good standing"),
         _ => ("", ""),
     };
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
     }
+}
+
+/// A text given in place in both languages, reactive: `tr("待初审", "Awaiting review")`. Pages use
+/// this for their own texts; [`K`] holds the texts several pages share.
+///
+/// A `Signal` (one type for every text) rather than a closure (a type per text): the renderer is
+/// compiled once for all texts instead of once per closure, which keeps the wasm small.
+pub fn tr(zh: &'static str, en: &'static str) -> Signal<&'static str> {
+    let lang = lang();
+    Signal::derive(move || if lang.get() == Lang::Zh { zh } else { en })
+}
+
+/// The same, read once (for texts built inside an already reactive closure).
+pub fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+pub fn role_name(role: dtpilot_domain::state::Role, lang: Lang) -> &'static str {
+    use dtpilot_domain::state::Role::*;
+    let en = match role {
+        Enterprise => "Enterprise",
+        Provider => "Service provider",
+        County => "County bureau",
+        City => "City industry bureau",
+        Finance => "City finance bureau",
+        Evaluator => "Evaluator",
+        Admin => "Administrator",
+    };
+    if lang == Lang::Zh { role.name_zh() } else { en }
+}
+
+/// A project's state as the policy texts name it (初审, 综合评审, 公示, 预拨付, 验收, 清算, 追回 …).
+pub fn state_name(state: dtpilot_domain::state::ProjectState, lang: Lang) -> &'static str {
+    use dtpilot_domain::state::ProjectState::*;
+    let en = match state {
+        Draft => "Draft",
+        Submitted => "Submitted (county review)",
+        Returned => "Returned for changes",
+        CountyRecommended => "Recommended (city review)",
+        Approved => "Approved (awaiting notice)",
+        InNotice => "In public notice",
+        Rejected => "Rejected",
+        Cleared => "Notice cleared (prepayment due)",
+        InProgress => "Retrofit in progress",
+        AwaitingAcceptance => "Awaiting acceptance",
+        Accepted => "Accepted (settlement due)",
+        Failed => "Failed (recovery due)",
+        Settled => "Settled",
+        Closed => "Closed after recovery",
+        Cancelled => "Cancelled",
+    };
+    if lang == Lang::Zh { state.name_zh() } else { en }
+}
+
+pub fn action_name(action: &str, lang: Lang) -> String {
+    match dtpilot_domain::state::Action::from_code(action) {
+        Some(a) if lang == Lang::Zh => a.name_zh().to_string(),
+        Some(a) => a.code().replace('_', " "),
+        None if action == "create" => pick(lang, "创建申报", "create").to_string(),
+        None => action.to_string(),
+    }
+}
+
+pub fn payment_kind_name(kind: dtpilot_domain::ledger::PaymentKind, lang: Lang) -> &'static str {
+    use dtpilot_domain::ledger::PaymentKind::*;
+    let en = match kind {
+        Prepayment => "Prepayment",
+        Balance => "Settlement balance",
+        Recovery => "Recovery",
+        Diagnosis => "Diagnosis subsidy",
+        Cloud => "Cloud subsidy",
+        Award => "Award",
+    };
+    if lang == Lang::Zh { kind.name_zh() } else { en }
+}
+
+pub fn payment_status_name(status: dtpilot_domain::ledger::PaymentStatus, lang: Lang) -> &'static str {
+    use dtpilot_domain::ledger::PaymentStatus::*;
+    match status {
+        Pending => pick(lang, "待审批", "Pending approval"),
+        Approved => pick(lang, "已审批(待支付)", "Approved (to pay)"),
+        Paid => pick(lang, "已支付", "Paid"),
+        Cancelled => pick(lang, "已作废", "Cancelled"),
+    }
+}
+
+pub fn level_name(level: dtpilot_domain::DigitalLevel, lang: Lang) -> String {
+    if lang == Lang::Zh { level.name_zh().to_string() } else { format!("Level {}", level.get()) }
+}
+
+pub fn county_name(county: dtpilot_domain::reference::County, lang: Lang) -> &'static str {
+    if lang == Lang::Zh { county.name_zh() } else { county.name_en() }
+}
+
+pub fn industry_name(industry: dtpilot_domain::reference::Industry, lang: Lang) -> &'static str {
+    if lang == Lang::Zh { industry.name_zh() } else { industry.name_en() }
 }

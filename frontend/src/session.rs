@@ -107,6 +107,16 @@ impl SessionCtx {
         );
     }
 
+    /// The current access token ("" when signed out: the server then answers 401).
+    pub fn token(self) -> String {
+        self.session.with_untracked(|s| s.as_ref().map(|s| s.tokens.access_token.clone()).unwrap_or_default())
+    }
+
+    /// The signed-in user, if any (untracked).
+    pub fn user(self) -> Option<UserView> {
+        self.session.with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+    }
+
     pub fn clear(self) {
         store_tokens(None);
         self.generation.update(|g| *g += 1);

@@ -29,20 +29,31 @@ const created = spawnSync(
 );
 assert.equal(created.status, 0, created.stderr);
 
-const server = spawn(binary, ["serve", ...db, "--bind", "127.0.0.1:0", "--static-dir", staticDir], {
-  stdio: ["ignore", "pipe", "inherit"],
-  env: { ...process.env, DTPILOT_LOG: process.env.DTPILOT_LOG ?? "error" },
-});
-const base = await new Promise((ok, fail) => {
-  let out = "";
-  server.stdout.on("data", (chunk) => {
-    out += chunk;
-    const m = out.match(/listening on (http:\/\/\S+)/);
-    if (m) ok(m[1]);
+// Start `dtpilot serve` on a database; resolves when it listens, with everything it printed
+// before (the demo's account table).
+const serve = (args, timeoutMs) => {
+  const proc = spawn(binary, ["serve", ...args, "--bind", "127.0.0.1:0", "--static-dir", staticDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, DTPILOT_LOG: process.env.DTPILOT_LOG ?? "error" },
   });
-  server.on("exit", (code) => fail(new Error(`dtpilot exited with ${code}: ${out}`)));
-  setTimeout(() => fail(new Error(`dtpilot did not start: ${out}`)), 30000);
-});
+  return new Promise((ok, fail) => {
+    let out = "";
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) ok({ proc, base: m[1], out });
+    });
+    proc.on("exit", (code) => fail(new Error(`dtpilot exited with ${code}: ${out}`)));
+    setTimeout(() => fail(new Error(`dtpilot did not start: ${out}`)), timeoutMs);
+  });
+};
+const { proc: server, base } = await serve(db, 30000);
+// A second server on another fresh database, filled by `--demo` through its own API: every
+// role's dashboard is looked at with living data, and one application goes through the UI.
+const demoData = mkdtempSync(join(tmpdir(), "dtpilot-browser-demo-"));
+const demoDb = ["--database-url", `sqlite://${join(demoData, "dtpilot.db")}`, "--data-dir", demoData];
+const demo = await serve([...demoDb, "--demo"], 300000);
+const DEMO_PASSWORD = "Demo-2026!";
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -67,7 +78,8 @@ try {
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  const expectText = (selector, text) => page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout: 10000 });
+  const expectTextOn = (p, selector, text) => p.locator(selector).filter({ hasText: text }).first().waitFor({ timeout: 10000 });
+  const expectText = (selector, text) => expectTextOn(page, selector, text);
 
   await step("unknown non-API path gets the app; /api 404 stays problem+json", async () => {
     const spa = await page.request.get(`${base}/some/deep/link`);
@@ -130,13 +142,15 @@ try {
     await shot("login-error");
   });
 
-  await step("login as admin → header with display name and role, account panel from /me", async () => {
+  await step("login as admin → the admin dashboard; header with display name and role; account from /me", async () => {
     await page.locator("#password").fill("correct horse battery");
     await page.locator("#login-form button[type=submit]").click();
     await expectText("#user-display-name", "王管理员");
     assert.equal((await page.locator("#user-role").textContent()).trim(), "平台管理员");
+    await page.locator("#dashboard-admin").waitFor({ timeout: 10000 });
+    assert.equal(new URL(page.url()).pathname, "/");
+    await page.locator("#nav-account").click();
     await expectText("#me", "admin");
-    await expectText("#dashboard-later", "该角色的工作台将在后续版本提供");
     assert.equal(new URL(page.url()).pathname, "/account");
     await shot("account");
   });
@@ -158,10 +172,162 @@ try {
   await step("no errors in the browser console", async () => {
     assert.deepEqual(errors.filter((e) => !/status of 40[01]|status of 422/.test(e)), []);
   });
+
+  // ---- The demo: every role's dashboard, then one application through the UI only ----------
+  const accounts = [...demo.out.matchAll(/^\s*(\S+)\s+(enterprise|provider|county|city|finance|evaluator|admin)\s+(.*)$/gm)]
+    .map((m) => ({ username: m[1], role: m[2], rest: m[3] }));
+  const first = (pred, what) => {
+    const a = accounts.find(pred);
+    assert.ok(a, `the demo banner lists no ${what}`);
+    return a.username;
+  };
+  const demoUser = (u) => u === "admin" || accounts.some((a) => a.username === u);
+
+  const signIn = async (p, username) => {
+    assert.ok(demoUser(username), `${username} is not a demo account`);
+    await p.goto(`${demo.base}/login`);
+    await p.locator("#username").fill(username);
+    await p.locator("#password").fill(DEMO_PASSWORD);
+    await p.locator("#login-form button[type=submit]").click();
+    await p.locator("#current-user").waitFor({ timeout: 10000 });
+  };
+  const newPage = async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await ctx.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    return p;
+  };
+  const apiAs = async (username) => {
+    const r = await page.request.post(`${demo.base}/api/v1/auth/login`, { data: { username, password: DEMO_PASSWORD } });
+    assert.equal(r.status(), 200, `login ${username}`);
+    const token = (await r.json()).access_token;
+    return async (path) => {
+      const a = await page.request.get(`${demo.base}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(a.status(), 200, `GET ${path}`);
+      return a.json();
+    };
+  };
+
+  const dashboards = [
+    ["city", "city"],
+    ["finance", "finance"],
+    ["evaluator", "evaluator"],
+    ["admin", "admin"],
+    ["county", first((a) => a.role === "county", "county account")],
+    ["provider", first((a) => a.role === "provider" && !/suspended/.test(a.rest), "active provider")],
+    ["enterprise", first((a) => a.role === "enterprise" && /改造实施中|in progress/i.test(a.rest), "enterprise in progress")],
+  ];
+  for (const [role, username] of dashboards) {
+    await step(`demo: ${username} (${role}) lands on the ${role} dashboard with living data`, async () => {
+      const p = await newPage();
+      await signIn(p, username);
+      await p.locator(`#dashboard-${role}`).waitFor({ timeout: 10000 });
+      assert.equal(new URL(p.url()).pathname, "/");
+      await p.locator("main table.list tbody tr").first().waitFor({ timeout: 15000 });
+      const errorsShown = await p.locator("main .error").allTextContents();
+      assert.deepEqual(errorsShown, [], `errors on the dashboard: ${errorsShown.join(" | ")}`);
+      assert.match(await p.locator("main").textContent(), /[\u4e00-\u9fff]/);
+      await p.screenshot({ path: join(shots, `dashboard-${role}.png`), fullPage: true });
+      await p.context().close();
+    });
+  }
+
+  await step("demo: city progress tab charts the Annex 1 targets", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-progress").click();
+    await p.locator("#targets-chart rect").first().waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "dashboard-city-progress.png"), fullPage: true });
+    await p.context().close();
+  });
+
+  // One application, all through the UI: the enterprise files and submits it, the county
+  // recommends it, the city approves it. (The API is used only to find who is who and to check.)
+  const applicant = first((a) => a.role === "enterprise" && /已诊断,尚未申报/.test(a.rest), "diagnosed enterprise without application");
+  const asApplicant = await apiAs(applicant);
+  const me = await asApplicant("/me");
+  const enterprise = await asApplicant(`/enterprises/${me.enterprise_id}`);
+  const countyUser = `county_${enterprise.county}`;
+  let batchId;
+  for (const b of await asApplicant("/batches")) {
+    if ((await asApplicant(`/enterprises?batch_id=${b.id}`)).total > 0) batchId = b.id;
+  }
+  assert.ok(batchId, "the applicant is in no batch");
+  let projectId;
+
+  await step(`UI walk 1/3: ${applicant} files an application and submits it`, async () => {
+    const p = await newPage();
+    await signIn(p, applicant);
+    await p.locator("#dashboard-enterprise").waitFor({ timeout: 10000 });
+    await p.locator("#new-project-form").waitFor({ timeout: 10000 });
+    await p.locator("#np-batch").selectOption(String(batchId));
+    await p.locator("#np-provider option").nth(1).waitFor({ state: "attached", timeout: 10000 });
+    await p.locator("#np-provider").selectOption({ index: 1 });
+    await p.locator("#np-contract-no").fill("HT-UI-2026-001");
+    await p.locator("#np-contract-amount").fill("900000.00");
+    await p.locator("#np-investment").fill("800000.00");
+    await p.locator("#np-target-level").selectOption("3");
+    await expectTextOn(p, "#np-estimate", "350,000.00");
+    await p.screenshot({ path: join(shots, "walk-1-new-application.png"), fullPage: true });
+    await p.locator("#np-submit").click();
+    await p.locator("#project[data-state=draft]").waitFor({ timeout: 10000 });
+    projectId = Number(await p.locator("#project").getAttribute("data-project"));
+    await p.locator("#submit-project").click();
+    await p.locator("#project[data-state=submitted]").waitFor({ timeout: 10000 });
+    await expectTextOn(p, "#project .badge", "已申报");
+    await p.screenshot({ path: join(shots, "walk-1-submitted.png"), fullPage: true });
+    await p.context().close();
+  });
+
+  await step(`UI walk 2/3: ${countyUser} finds it in the first-instance queue and recommends it`, async () => {
+    assert.ok(projectId, "no project from step 1");
+    const p = await newPage();
+    await signIn(p, countyUser);
+    await p.locator("#dashboard-county").waitFor({ timeout: 10000 });
+    const row = p.locator(`#county-queue tr[data-project="${projectId}"]`);
+    await row.waitFor({ timeout: 10000 });
+    await row.locator("a.open-project").click();
+    await p.locator("#project[data-state=submitted]").waitFor({ timeout: 10000 });
+    await p.locator("#review-comment").fill("材料齐全,同意推荐");
+    await p.locator("#county-recommend").click();
+    await p.locator("#project[data-state=county_recommended]").waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "walk-2-recommended.png"), fullPage: true });
+    await p.context().close();
+  });
+
+  await step("UI walk 3/3: city finds it in the review queue and approves it", async () => {
+    assert.ok(projectId, "no project from step 1");
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#dashboard-city").waitFor({ timeout: 10000 });
+    await p.locator("#city-queue-q").fill(enterprise.name);
+    await p.locator("#city-queue-q").press("Enter");
+    const row = p.locator(`#city-queue tr[data-project="${projectId}"]`);
+    await row.waitFor({ timeout: 10000 });
+    await row.locator("a.open-project").click();
+    await p.locator("#project[data-state=county_recommended]").waitFor({ timeout: 10000 });
+    await p.locator("#review-comment").fill("综合评审通过");
+    await p.locator("#city-approve").click();
+    await p.locator("#project[data-state=approved]").waitFor({ timeout: 10000 });
+    await expectTextOn(p, "#history", "综合评审通过");
+    await p.screenshot({ path: join(shots, "walk-3-approved.png"), fullPage: true });
+    await p.context().close();
+    const asCity = await apiAs("city");
+    const project = await asCity(`/projects/${projectId}`);
+    assert.equal(project.status, "approved");
+    assert.deepEqual(project.history.map((h) => h.action), ["create", "submit", "county_recommend", "city_approve"]);
+  });
+
+  await step("no errors in the browser console (demo)", async () => {
+    assert.deepEqual(errors.filter((e) => !/status of 40[01]|status of 422/.test(e)), []);
+  });
 } finally {
   await browser.close();
   server.kill();
+  demo.proc.kill();
   rmSync(data, { recursive: true, force: true });
+  rmSync(demoData, { recursive: true, force: true });
 }
 console.log(failed ? "browser test FAILED" : `browser test passed; screenshots in ${shots}`);
 process.exit(failed ? 1 : 0);

@@ -57,7 +57,6 @@ pub fn AccountPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-            <p class="notice" id="dashboard-later">{t(K::DashboardLater)}</p>
         </section>
     }
 }

@@ -31,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
                 Ok(answer) => {
                     password.set(String::new());
                     session.start(answer);
-                    router.go(Page::Account);
+                    router.go(Page::Dashboard);
                 }
                 Err(e) => {
                     let l = lang.get_untracked();
