@@ -277,10 +277,15 @@ support::both_databases! {
         let b = page["items"].as_array().expect("items").iter().find(|p| id_of(p) == t.project_b).cloned().expect("B");
         assert_eq!((b["enterprise_name"].as_str(), b["provider_name"].as_str()), (Some("上党新材料有限公司"), Some("上党工业互联网有限公司")));
         assert_eq!((b["status"].as_str(), b["next_deadline"].as_str(), b["overdue"].as_bool()), (Some("cleared"), Some(day(120).as_str()), Some(false)));
+        // `?overdue=true` lists exactly the overdue projects (the same rule, in SQL), in scope.
+        assert_eq!(page_ids(&t.w.get_json("/projects?overdue=true", &t.city)), BTreeSet::from([t.project_a]));
+        assert_eq!(page_ids(&t.w.get_json("/projects?overdue=true", &t.county_b)), BTreeSet::new(), "A is out of B's scope");
+        assert_eq!(page_ids(&t.w.get_json("/projects?overdue=false", &t.city)).len(), 2, "false filters nothing");
         // Overdue is a mark, never a refusal (SPEC §5): the late project completes; its deadline is now
         // the batch's acceptance end (in fifty days), so it is no longer overdue.
         let done = t.w.ok(&format!("/projects/{}/complete", t.project_a), &t.ent_a, &json!({}), 200);
         assert_eq!((done["next_deadline"].as_str(), done["overdue"].as_bool()), (Some(day(50).as_str()), Some(false)));
+        assert_eq!(t.w.get_json("/projects?overdue=true", &t.city)["total"], 0, "awaiting acceptance, before its acceptance end");
         let meta = json!({"level": 2, "score": 60.0, "evaluated_on": day(0)});
         let resp = t.w.upload(&format!("/projects/{}/evaluation", t.project_a), &t.evaluator, &meta, PDF);
         assert_eq!(resp.status().as_u16(), 200);

@@ -213,6 +213,9 @@ pub struct Filter {
     pub provider_id: Option<i64>,
     /// The enterprise's name contains this text (trimmed; empty: no filter).
     pub q: Option<String>,
+    /// Only the projects overdue on this day (SPEC §5: past their batch's deadline for their
+    /// state — the same rule as `ProjectView::overdue`, `dtpilot_domain::deadline`).
+    pub overdue_on: Option<NaiveDate>,
 }
 
 /// The projects in the caller's scope that pass the filter: every list and export of projects
@@ -239,6 +242,19 @@ fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backen
         // Narrows the scoped rows only: an enterprise's name cannot widen what the caller sees.
         q = q.filter(
             p::enterprise_id.eq_any(e::table.filter(e::name.like(like_pattern(text)).escape('\\')).select(e::id)),
+        );
+    }
+    if let Some(today) = f.overdue_on {
+        use crate::db::schema::batches as b;
+        use dtpilot_domain::deadline::DeadlineKind;
+        let codes = |kind: DeadlineKind| kind.states().into_iter().map(|s| s.code()).collect::<Vec<_>>();
+        let past_retrofit = b::table.filter(b::retrofit_due.lt(today)).select(b::id);
+        let past_acceptance = b::table.filter(b::acceptance_end.lt(today)).select(b::id);
+        q = q.filter(
+            p::status
+                .eq_any(codes(DeadlineKind::Retrofit))
+                .and(p::batch_id.eq_any(past_retrofit))
+                .or(p::status.eq_any(codes(DeadlineKind::Acceptance)).and(p::batch_id.eq_any(past_acceptance))),
         );
     }
     q

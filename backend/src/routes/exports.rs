@@ -51,6 +51,8 @@ pub struct ProjectsQuery {
     provider_id: Option<i64>,
     /// The enterprise's name contains this text.
     q: Option<String>,
+    /// `true`: only the projects past their batch's deadline today (China Standard Time).
+    overdue: Option<bool>,
 }
 
 impl ProjectsQuery {
@@ -62,6 +64,7 @@ impl ProjectsQuery {
             enterprise_id: self.enterprise_id,
             provider_id: self.provider_id,
             q: self.q,
+            overdue_on: (self.overdue == Some(true)).then(crate::workflow::today_cst),
         }
     }
 }

@@ -145,6 +145,8 @@ pub struct ListQuery {
     provider_id: Option<i64>,
     /// The enterprise's name contains this text.
     q: Option<String>,
+    /// `true`: only the projects past their batch's deadline today (China Standard Time).
+    overdue: Option<bool>,
     /// From 1 (default 1).
     page: Option<i64>,
     /// Page size.
@@ -161,6 +163,7 @@ impl ListQuery {
             enterprise_id: self.enterprise_id,
             provider_id: self.provider_id,
             q: self.q.clone(),
+            overdue_on: (self.overdue == Some(true)).then(crate::workflow::today_cst),
         }
     }
 }

@@ -48,6 +48,13 @@ impl DeadlineKind {
     }
 }
 
+impl DeadlineKind {
+    /// The states whose next deadline is of this kind (for a query that finds overdue projects).
+    pub fn states(self) -> Vec<ProjectState> {
+        ProjectState::ALL.iter().copied().filter(|s| DeadlineKind::of(*s) == Some(self)).collect()
+    }
+}
+
 /// The next deadline of a project in `state` of a batch with `dates`.
 pub fn next_deadline(state: ProjectState, dates: BatchDates) -> Option<NaiveDate> {
     DeadlineKind::of(state).map(|kind| match kind {
@@ -112,6 +119,17 @@ mod tests {
     fn terminal_states_have_no_deadline() {
         for &s in S::ALL.iter().filter(|s| s.is_terminal()) {
             assert_eq!(next_deadline(s, DATES), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn states_partition_the_states_with_a_deadline() {
+        let retrofit = DeadlineKind::Retrofit.states();
+        let acceptance = DeadlineKind::Acceptance.states();
+        assert_eq!(acceptance, vec![S::AwaitingAcceptance]);
+        assert!(retrofit.contains(&S::Draft) && retrofit.contains(&S::InProgress));
+        for &s in S::ALL {
+            assert_eq!(retrofit.contains(&s) || acceptance.contains(&s), DeadlineKind::of(s).is_some(), "{s}");
         }
     }
 

@@ -41,6 +41,8 @@ pub struct ProjectFilters {
     pub status: RwSignal<String>,
     pub county: RwSignal<String>,
     pub q: RwSignal<String>,
+    /// Only the projects past their batch's deadline (the server's `overdue=true`).
+    pub overdue: RwSignal<bool>,
     pub page: RwSignal<i64>,
 }
 
@@ -50,12 +52,17 @@ impl ProjectFilters {
             status: RwSignal::new(status.map(|s| s.code().to_string()).unwrap_or_default()),
             county: RwSignal::new(String::new()),
             q: RwSignal::new(String::new()),
+            overdue: RwSignal::new(false),
             page: RwSignal::new(1),
         }
     }
 
     fn query(self) -> Query {
-        Query::new().set("status", self.status.get()).set("county", self.county.get()).set("q", self.q.get())
+        Query::new()
+            .set("status", self.status.get())
+            .set("county", self.county.get())
+            .set("q", self.q.get())
+            .set("overdue", if self.overdue.get() { "true" } else { "" })
     }
 }
 
@@ -221,6 +228,17 @@ pub fn ProjectTable(
                     reset_page();
                 }
             />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id=format!("{id}-overdue")
+                    on:change=move |ev| {
+                        filters.overdue.set(event_target_checked(&ev));
+                        reset_page();
+                    }
+                />
+                {tr("只看逾期", "Overdue only")}
+            </label>
             <ExportButton path=export_path filename="项目清单.xlsx" id=format!("{id}-export") />
         </div>
         <Transition fallback=move || view! { <p class="muted">{tr("加载中…", "Loading…")}</p> }>

@@ -75,18 +75,20 @@ fn CountyStats() -> impl IntoView {
     let in_progress = count::<ProjectView>(Query::new().set("status", ProjectState::InProgress.code()), "/projects");
     let awaiting =
         count::<ProjectView>(Query::new().set("status", ProjectState::AwaitingAcceptance.code()), "/projects");
+    let overdue = count::<ProjectView>(Query::new().set("overdue", "true"), "/projects");
     let enterprises = count::<EnterpriseView>(Query::new(), "/enterprises");
     view! {
         <div class="stats" id="county-stats">
             <Stat id="county-stat-submitted" count=submitted zh="待初审申报" en="Awaiting first-instance review" warn=true />
             <Stat id="county-stat-in-progress" count=in_progress zh="改造实施中" en="Retrofit in progress" />
             <Stat id="county-stat-awaiting-acceptance" count=awaiting zh="待评测验收" en="Awaiting acceptance" />
+            <Stat id="county-stat-overdue" count=overdue zh="逾期项目" en="Overdue projects" warn=true />
             <Stat id="county-stat-enterprises" count=enterprises zh="本县区企业" en="Enterprises of the county" />
         </div>
         <p class="muted" id="county-overdue-note">
             {tr(
-                "超过批次计划期限的项目在下方列表中以“逾期”标出(逾期仅作提示,不影响办理)。",
-                "Projects past their batch deadline are marked “overdue” in the lists below (a mark only).",
+                "超过批次计划期限的项目在下方列表中以“逾期”标出,勾选“只看逾期”可单独列出(逾期仅作提示,不影响办理)。",
+                "Projects past their batch deadline are marked “overdue” below; tick “overdue only” to list them (a mark only).",
             )}
         </p>
     }
