@@ -2,13 +2,13 @@
 //! (`/` the role's dashboard, `/projects/{id}`, `/login`, `/account`, `/calculator`; the server
 //! answers every such path with index.html).
 
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::i18n::{K, Lang, lang, role_name, t};
-use crate::pages::{
-    account::AccountPage, calculator::CalculatorPage, dashboard::DashboardPage, login::LoginPage, project::ProjectPage,
-};
+use crate::pages::dashboard::{DashboardPage, loading};
+use crate::pages::{account::AccountPage, calculator::CalculatorPage, login::LoginPage, project::ProjectPage};
 use crate::session::SessionCtx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn App() -> impl IntoView {
             Page::Calculator => view! { <CalculatorPage /> }.into_any(),
             _ if !resumed.get() => view! { <p class="muted">{t(K::Loading)}</p> }.into_any(),
             Page::Account if signed_in => view! { <AccountPage /> }.into_any(),
-            Page::Project(id) if signed_in => view! { <ProjectPage id=id /> }.into_any(),
+            Page::Project(id) if signed_in => view! { <LazyProjectPage id=id /> }.into_any(),
             _ if signed_in => {
                 // `/` or `/login` while signed in: the role's dashboard.
                 if router.0.get_untracked() != Page::Dashboard {
@@ -115,6 +115,22 @@ pub fn App() -> impl IntoView {
         <Header />
         <main>{page}</main>
     }
+}
+
+/// The project page, split into its own wasm module (fetched the first time a project is opened;
+/// a loading line until then).
+#[component]
+fn LazyProjectPage(id: i64) -> impl IntoView {
+    let module = LocalResource::new(project_page);
+    move || match module.get() {
+        Some(render) => render(id),
+        None => loading().into_any(),
+    }
+}
+
+#[lazy]
+fn project_page() -> fn(i64) -> AnyView {
+    |id| view! { <ProjectPage id=id /> }.into_any()
 }
 
 #[component]

@@ -6,7 +6,7 @@
 // Screenshots go to target/browser-screenshots/.
 import { chromium } from "playwright-core";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -317,6 +317,70 @@ try {
     const project = await asCity(`/projects/${projectId}`);
     assert.equal(project.status, "approved");
     assert.deepEqual(project.history.map((h) => h.action), ["create", "submit", "county_recommend", "city_approve"]);
+  });
+
+  await step("demo: the city exports the payment list to Excel (a real xlsx download)", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-payments").click();
+    await p.locator("#payments-pending tbody tr").first().waitFor({ timeout: 10000 });
+    const [download] = await Promise.all([p.waitForEvent("download", { timeout: 20000 }), p.locator("#payments-export").click()]);
+    assert.equal(download.suggestedFilename(), "支付指令.xlsx");
+    const file = await download.path();
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString("latin1"), "PK", "an xlsx is a zip");
+    assert.ok(bytes.length > 2000, `xlsx of ${bytes.length} bytes`);
+    await p.context().close();
+  });
+
+  await step("demo: the evaluator records an acceptance with the PDF report through the UI", async () => {
+    const p = await newPage();
+    await signIn(p, "evaluator");
+    await p.locator("#dashboard-evaluator").waitFor({ timeout: 10000 });
+    await p.locator("#evaluator-queue tbody tr a.open-project").first().click();
+    await p.locator("#evaluation-form").waitFor({ timeout: 10000 });
+    // Without the report the form names the missing file beside its field, and nothing is sent.
+    await p.locator("#evaluation-score").fill("86.5");
+    await p.locator("#evaluation-form button[type=submit]").click();
+    await p.locator("#evaluation-form .field-error[data-field=file]").waitFor({ timeout: 5000 });
+    await p.locator("#evaluation-level").selectOption("3");
+    await p.locator("#evaluation-file").setInputFiles({
+      name: "验收报告.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    });
+    await p.locator("#evaluation-form button[type=submit]").click();
+    await p.locator("#project:is([data-state=accepted],[data-state=settled])").waitFor({ timeout: 15000 });
+    await p.locator("#download-report").waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "evaluator-accepted.png"), fullPage: true });
+    await p.context().close();
+  });
+
+  await step("demo: finance executes an approved payment with its voucher number", async () => {
+    const p = await newPage();
+    await signIn(p, "finance");
+    await p.locator("#dashboard-finance").waitFor({ timeout: 10000 });
+    const form = p.locator("#payments-to-pay form[id^=execute-]").first();
+    await form.waitFor({ timeout: 10000 });
+    const id = (await form.getAttribute("id")).replace("execute-", "");
+    await p.locator(`#voucher-${id}`).fill("PZ-UI-0001");
+    await p.locator(`#execute-submit-${id}`).click();
+    await p.locator(`#execute-${id}`).waitFor({ state: "detached", timeout: 10000 });
+    const asFinance = await apiAs("finance");
+    const paid = (await asFinance("/payments?status=paid&per_page=100")).items.find((x) => String(x.id) === id);
+    assert.ok(paid, `payment ${id} is not paid`);
+    assert.equal(paid.voucher_no, "PZ-UI-0001");
+    await p.context().close();
+  });
+
+  await step("demo: a dashboard in English", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#switch-lang").click();
+    await expectTextOn(p, "#dashboard-city h1", "City industry bureau desk");
+    await p.locator("#city-queue tbody tr").first().waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "dashboard-city-english.png"), fullPage: true });
+    await p.context().close();
   });
 
   await step("no errors in the browser console (demo)", async () => {

@@ -206,7 +206,7 @@ fn UserForm(reload: RwSignal<u32>) -> impl IntoView {
         let provider_id = (required == Some(ScopeField::ProviderId))
             .then(|| checks.number::<i64>("provider_id", &provider.get_untracked(), l))
             .flatten();
-        if let Err(e) = checks.finish(l) {
+        if let Some(e) = checks.finish(l) {
             error.set(Some(e));
             return;
         }

@@ -426,7 +426,7 @@ fn ExecuteForm(id: i64, direction: Direction, reload: RwSignal<u32>) -> impl Int
         let l = lang.get_untracked();
         let mut checks = Checks::default();
         let day = checks.date("paid_on", &paid_on.get_untracked(), l);
-        if let Err(e) = checks.finish(l) {
+        if let Some(e) = checks.finish(l) {
             error.set(Some(e));
             return;
         }

@@ -78,15 +78,15 @@ impl Checks {
         parsed
     }
 
-    /// `Err` naming every failed field (shown beside them), if any failed.
-    pub(crate) fn finish(self, lang: Lang) -> Result<(), ApiError> {
+    /// The error naming every failed field (shown beside them), if any failed.
+    pub(crate) fn finish(self, lang: Lang) -> Option<ApiError> {
         if self.0.is_empty() {
-            return Ok(());
+            return None;
         }
         let detail = pick(lang, "请按提示修改标出的内容", "Please correct the fields marked");
         let mut p = Problem::new(422, "validation_failed", "输入有误", detail);
         p.errors = self.0;
-        Err(ApiError::Problem(p))
+        Some(ApiError::Problem(p))
     }
 }
 
@@ -211,7 +211,7 @@ fn BatchForm(reload: RwSignal<u32>) -> impl IntoView {
         let d2 = checks.date("retrofit_due", &retrofit_due.get_untracked(), l);
         let d3 = checks.date("acceptance_start", &acceptance_start.get_untracked(), l);
         let d4 = checks.date("acceptance_end", &acceptance_end.get_untracked(), l);
-        if let Err(e) = checks.finish(l) {
+        if let Some(e) = checks.finish(l) {
             error.set(Some(e));
             return;
         }
@@ -759,7 +759,7 @@ mod tests {
         assert!(c.0.is_empty());
         assert_eq!(c.date("b", "", Lang::Zh), None);
         assert_eq!(c.number::<i64>("e", "x1", Lang::Zh), None);
-        let e = c.finish(Lang::Zh).err().map(|e| (e.on_field("b"), e.on_field("e"), e.on_field("a")));
+        let e = c.finish(Lang::Zh).map(|e| (e.on_field("b"), e.on_field("e"), e.on_field("a")));
         assert_eq!(e, Some((Some("请选择日期".into()), Some("请填写正整数".into()), None)));
     }
 
