@@ -5,10 +5,10 @@
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use dtpilot_api_types::programme::ProviderStatus;
+use dtpilot_api_types::programme::{DiagnosisView, ProviderStatus};
 use dtpilot_domain::state::{Action, ProjectState, Role};
 use dtpilot_domain::{DigitalLevel, Money, rules};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::audit;
@@ -35,22 +35,6 @@ pub struct DiagnosisMeta {
     #[serde(default)]
     individual_needs: Vec<String>,
     fee: Money,
-}
-
-/// A diagnostic report (一企一档) as stored.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DiagnosisView {
-    id: i64,
-    enterprise_id: i64,
-    provider_id: i64,
-    estimated_level: DigitalLevel,
-    summary: String,
-    common_needs: Vec<String>,
-    individual_needs: Vec<String>,
-    fee: Money,
-    file_id: i64,
-    sha256: String,
-    created_at: NaiveDateTime,
 }
 
 fn check_meta(m: &DiagnosisMeta) -> Result<(), ApiError> {

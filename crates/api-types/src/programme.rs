@@ -1,8 +1,8 @@
 //! Enterprises, providers, assignments and batches (SPEC §7).
 
-use chrono::NaiveDate;
-use dtpilot_domain::Money;
+use chrono::{NaiveDate, NaiveDateTime};
 use dtpilot_domain::reference::{County, Industry};
+use dtpilot_domain::{DigitalLevel, Money};
 use serde::{Deserialize, Serialize};
 
 /// One page of a list: `{items, total, page, per_page}`.
@@ -213,4 +213,23 @@ pub struct BatchMembersResponse {
     pub added: Vec<i64>,
     /// Already members (unchanged).
     pub already: Vec<i64>,
+}
+
+/// A diagnostic report (一企一档) as stored: `POST /enterprises/{id}/diagnoses` answers it,
+/// `GET /enterprises/{id}/diagnoses` lists them (newest first); the PDF is at `/diagnoses/{id}/file`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiagnosisView {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub provider_id: i64,
+    pub estimated_level: DigitalLevel,
+    pub summary: String,
+    pub common_needs: Vec<String>,
+    pub individual_needs: Vec<String>,
+    pub fee: Money,
+    pub file_id: i64,
+    pub sha256: String,
+    /// UTC.
+    pub created_at: NaiveDateTime,
 }

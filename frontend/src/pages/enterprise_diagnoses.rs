@@ -1,28 +1,16 @@
 //! The diagnostic reports (一企一档) of one enterprise, newest first, each with its PDF to download:
-//! shown to the enterprise on its dashboard and to the provider beside its upload form.
-//!
-//! `GET /enterprises/{id}/diagnoses` answers the backend's `DiagnosisView`, which
-//! `dtpilot-api-types` does not (yet) export: the rows are read as JSON values field by field
-//! rather than through a copy of that type.
+//! shown to the enterprise on its dashboard and to the provider beside its upload form
+//! (`GET /enterprises/{id}/diagnoses` → `Vec<DiagnosisView>`).
 
-use chrono::NaiveDateTime;
-use dtpilot_api_types::programme::ProviderView;
-use dtpilot_domain::{DigitalLevel, Money};
+use dtpilot_api_types::programme::{DiagnosisView, ProviderView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::widgets::{Empty, ErrorLine, Yuan};
 use crate::format::datetime;
 use crate::i18n::{lang, level_name, pick};
 use crate::session::SessionCtx;
-
-/// One field of a diagnosis row, typed.
-fn field<T: DeserializeOwned>(row: &Value, key: &str) -> Option<T> {
-    row.get(key).cloned().and_then(|v| serde_json::from_value(v).ok())
-}
 
 /// The diagnoses of `enterprise_id`; read again whenever `reload` changes.
 #[component]
@@ -44,7 +32,7 @@ pub fn DiagnosisList(
             r.track();
         }
         let token = session.token();
-        async move { api::get::<Vec<Value>>(&token, &format!("/enterprises/{enterprise_id}/diagnoses")).await }
+        async move { api::get::<Vec<DiagnosisView>>(&token, &format!("/enterprises/{enterprise_id}/diagnoses")).await }
     });
     move || {
         let l = lang.get();
@@ -79,18 +67,21 @@ pub fn DiagnosisList(
 }
 
 #[component]
-fn DiagnosisRow(row: Value, enterprise_id: i64) -> impl IntoView {
+fn DiagnosisRow(row: DiagnosisView, enterprise_id: i64) -> impl IntoView {
     let lang = lang();
     let l = lang.get_untracked();
-    let id: i64 = field(&row, "id").unwrap_or_default();
-    let provider_id: Option<i64> = field(&row, "provider_id");
-    let created: Option<NaiveDateTime> = field(&row, "created_at");
-    let level: Option<DigitalLevel> = field(&row, "estimated_level");
-    let summary: String = field(&row, "summary").unwrap_or_default();
-    let common: Vec<String> = field(&row, "common_needs").unwrap_or_default();
-    let individual: Vec<String> = field(&row, "individual_needs").unwrap_or_default();
-    let fee: Option<Money> = field(&row, "fee");
-    let sha: String = field(&row, "sha256").unwrap_or_default();
+    let DiagnosisView {
+        id,
+        provider_id,
+        created_at,
+        estimated_level,
+        summary,
+        common_needs: common,
+        individual_needs: individual,
+        fee,
+        sha256: sha,
+        ..
+    } = row;
     let needs = move |zh: &'static str, en: &'static str, items: Vec<String>| {
         (!items.is_empty()).then(|| {
             view! {
@@ -104,15 +95,15 @@ fn DiagnosisRow(row: Value, enterprise_id: i64) -> impl IntoView {
     view! {
         <tr data-diagnosis=id>
             <td>{id}</td>
-            <td>{created.map(|t| datetime(t, l))}</td>
-            <td>{provider_id.map(|p| view! { <ProviderName id=p /> })}</td>
-            <td>{level.map(|v| level_name(v, l))}</td>
+            <td>{datetime(created_at, l)}</td>
+            <td><ProviderName id=provider_id /></td>
+            <td>{level_name(estimated_level, l)}</td>
             <td>
                 <p class="summary">{summary}</p>
                 {needs("共性需求:", "Common needs:", common)}
                 {needs("个性需求:", "Individual needs:", individual)}
             </td>
-            <td class="num">{fee.map(|m| view! { <Yuan money=m /> })}</td>
+            <td class="num"><Yuan money=fee /></td>
             <td>
                 <DownloadButton id=id enterprise_id=enterprise_id />
                 <span class="muted sha" title=sha.clone()>{sha.chars().take(12).collect::<String>()}</span>

@@ -73,7 +73,10 @@ pub fn DiagnosisForm(
         let token = session.token();
         spawn_local(async move {
             let path = format!("/enterprises/{enterprise_id}/diagnoses");
-            let answer = api::upload::<Value>(&token, &path, form, move |p| progress.set(Some(p))).await;
+            let answer = api::upload::<dtpilot_api_types::programme::DiagnosisView>(&token, &path, form, move |p| {
+                progress.set(Some(p))
+            })
+            .await;
             match answer {
                 Ok(_) => {
                     summary.set(String::new());
