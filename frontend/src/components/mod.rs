@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod export;
+pub mod form;
 pub mod pager;
 pub mod projects;
 pub mod timeline;

@@ -10,12 +10,12 @@ use dtpilot_domain::state::Role;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, Query};
+use crate::components::form::{Checks, act, conflict_beside};
 use crate::components::pager::{PER_PAGE, Pager};
 use crate::components::widgets::{Empty, ErrorLine, FieldError};
 use crate::format::datetime;
 use crate::i18n::{Lang, county_name, lang, pick, role_name, tr};
 use crate::pages::dashboard::Tabs;
-use crate::pages::pool::{Checks, act, conflict_beside};
 use crate::session::SessionCtx;
 
 #[component]

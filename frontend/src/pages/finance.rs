@@ -12,12 +12,12 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError, Query};
 use crate::app::{Page, Router};
 use crate::components::export::ExportButton;
+use crate::components::form::{Checks, act};
 use crate::components::pager::{PER_PAGE, Pager};
 use crate::components::widgets::{Empty, ErrorLine, FieldError, PaymentBadge, Yuan};
 use crate::format::{date, today_cst, wan, yuan};
 use crate::i18n::{Lang, lang, payment_kind_name, payment_status_name, pick, tr};
 use crate::pages::dashboard::Tabs;
-use crate::pages::pool::{Checks, act};
 use crate::session::SessionCtx;
 
 #[component]

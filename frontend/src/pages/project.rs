@@ -19,6 +19,7 @@ use leptos::wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, Query};
 use crate::app::{Page, Router};
+use crate::components::form::act;
 use crate::components::timeline::Timeline;
 use crate::components::widgets::{Empty, ErrorLine, FieldError, PaymentBadge, ProgressBar, StateBadge, Yuan};
 use crate::format::{date, datetime, today_cst};
@@ -204,27 +205,6 @@ fn ProjectDetail(project: ProjectView, role: Option<Role>, reload: RwSignal<u32>
     }
 }
 
-/// Run `call` once, keeping `busy` and `error` up to date, and reload on success.
-fn act<T: 'static>(
-    busy: RwSignal<bool>,
-    error: RwSignal<Option<ApiError>>,
-    reload: RwSignal<u32>,
-    call: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
-) {
-    if busy.get_untracked() {
-        return;
-    }
-    busy.set(true);
-    error.set(None);
-    spawn_local(async move {
-        match call.await {
-            Ok(_) => reload.update(|n| *n += 1),
-            Err(e) => error.set(Some(e)),
-        }
-        busy.set(false);
-    });
-}
-
 #[component]
 fn SubmitAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let session = SessionCtx::get();
@@ -232,9 +212,15 @@ fn SubmitAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |_| {
         let token = session.token();
-        act(busy, error, reload, async move {
-            api::post::<_, ProjectView>(&token, &format!("/projects/{id}/submit"), &serde_json::json!({})).await
-        });
+        act(
+            busy,
+            error,
+            reload,
+            async move {
+                api::post::<_, ProjectView>(&token, &format!("/projects/{id}/submit"), &serde_json::json!({})).await
+            },
+            |_| {},
+        );
     };
     view! {
         <div class="actions">
@@ -253,9 +239,15 @@ fn CompleteAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let complete = move |_| {
         let token = session.token();
-        act(busy, error, reload, async move {
-            api::post::<_, ProjectView>(&token, &format!("/projects/{id}/complete"), &serde_json::json!({})).await
-        });
+        act(
+            busy,
+            error,
+            reload,
+            async move {
+                api::post::<_, ProjectView>(&token, &format!("/projects/{id}/complete"), &serde_json::json!({})).await
+            },
+            |_| {},
+        );
     };
     view! {
         <div class="actions">
@@ -278,25 +270,31 @@ fn ReviewAction(id: i64, reload: RwSignal<u32>, city: bool) -> impl IntoView {
     let decide = move |decision: &'static str| {
         let token = session.token();
         let comment = comment.get_untracked();
-        act(busy, error, reload, async move {
-            if city {
-                let decision = match decision {
-                    "approve" => CityDecision::Approve,
-                    "return" => CityDecision::Return,
-                    _ => CityDecision::Reject,
-                };
-                let body = CityReviewRequest { decision, comment };
-                api::post::<_, ProjectView>(&token, &format!("/projects/{id}/city-review"), &body).await
-            } else {
-                let decision = match decision {
-                    "recommend" => CountyDecision::Recommend,
-                    "return" => CountyDecision::Return,
-                    _ => CountyDecision::Reject,
-                };
-                let body = CountyReviewRequest { decision, comment };
-                api::post::<_, ProjectView>(&token, &format!("/projects/{id}/county-review"), &body).await
-            }
-        });
+        act(
+            busy,
+            error,
+            reload,
+            async move {
+                if city {
+                    let decision = match decision {
+                        "approve" => CityDecision::Approve,
+                        "return" => CityDecision::Return,
+                        _ => CityDecision::Reject,
+                    };
+                    let body = CityReviewRequest { decision, comment };
+                    api::post::<_, ProjectView>(&token, &format!("/projects/{id}/city-review"), &body).await
+                } else {
+                    let decision = match decision {
+                        "recommend" => CountyDecision::Recommend,
+                        "return" => CountyDecision::Return,
+                        _ => CountyDecision::Reject,
+                    };
+                    let body = CountyReviewRequest { decision, comment };
+                    api::post::<_, ProjectView>(&token, &format!("/projects/{id}/county-review"), &body).await
+                }
+            },
+            |_| {},
+        );
     };
     let (yes_id, yes_zh, yes_en, yes_code) = if city {
         ("city-approve", "综合评审通过", "Approve", "approve")
@@ -345,9 +343,13 @@ fn CancelAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
             _ => CancelReason::Cancelled,
         };
         let body = CancelRequest { reason, comment: comment.get_untracked() };
-        act(busy, error, reload, async move {
-            api::post::<_, ProjectView>(&token, &format!("/projects/{id}/cancel"), &body).await
-        });
+        act(
+            busy,
+            error,
+            reload,
+            async move { api::post::<_, ProjectView>(&token, &format!("/projects/{id}/cancel"), &body).await },
+            |_| {},
+        );
     };
     view! {
         <details class="cancel" prop:open=move || open.get() on:toggle=move |_| open.update(|o| *o = !*o)>
@@ -394,14 +396,20 @@ fn ExpenseForm(id: i64, reload: RwSignal<u32>) -> impl IntoView {
             "invoice_no": invoice.get_untracked().trim(),
             "paid_on": paid_on.get_untracked(),
         });
-        act(busy, error, reload, async move {
-            let answer = api::post::<_, ExpenseView>(&token, &format!("/projects/{id}/expenses"), &body).await;
-            if answer.is_ok() {
-                amount.set(String::new());
-                invoice.set(String::new());
-            }
-            answer
-        });
+        act(
+            busy,
+            error,
+            reload,
+            async move {
+                let answer = api::post::<_, ExpenseView>(&token, &format!("/projects/{id}/expenses"), &body).await;
+                if answer.is_ok() {
+                    amount.set(String::new());
+                    invoice.set(String::new());
+                }
+                answer
+            },
+            |_| {},
+        );
     };
     view! {
         <form on:submit=submit id="expense-form" class="inline-form">
