@@ -99,16 +99,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     for name in &applied {
         tracing::info!(migration = %name, "migration applied");
     }
-    let keys = JwtKeys::load(settings.jwt_secret, &settings.data_dir, settings.access_ttl_secs)?;
-    let hashes = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    let auth = Auth::new(keys, hashes);
-    let state = web::Data::new(AppState {
-        pool,
-        profile: Arc::new(settings.profile),
-        backend,
-        auth,
-        data_dir: settings.data_dir,
-    });
+    let state = new_state(&settings, pool, backend)?;
     // Uploads a crash left half-received (no upload takes an hour).
     match crate::uploads::FileStore::new(&state.data_dir).remove_stale_staging(std::time::Duration::from_secs(3600)) {
         Ok(0) => {}
@@ -128,10 +119,33 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     if !static_dir.0.join("index.html").is_file() {
         tracing::warn!(dir = %static_dir.0.display(), "no frontend here: build it with `cargo run -p xtask -- frontend`");
     }
-    HttpServer::new(move || build(state.clone()).app_data(static_dir.clone()))
+    http_server(state, static_dir, listener)?.await.map_err(|e| e.to_string())
+}
+
+/// The state [`serve`] hands the application: the pool, the policy profile, the JWT keys and the
+/// bound on concurrent password hashing (one per CPU). Public so `benches/load.rs` runs exactly it.
+pub fn new_state(settings: &Settings, pool: DbPool, backend: &'static str) -> Result<web::Data<AppState>, String> {
+    let keys = JwtKeys::load(settings.jwt_secret.clone(), &settings.data_dir, settings.access_ttl_secs)?;
+    let hashes = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let auth = Auth::new(keys, hashes);
+    Ok(web::Data::new(AppState {
+        pool,
+        profile: Arc::new(settings.profile.clone()),
+        backend,
+        auth,
+        data_dir: settings.data_dir.clone(),
+    }))
+}
+
+/// The HTTP server [`serve`] runs (actix's default workers, one per physical core) on `listener`;
+/// it serves once awaited. Public so `benches/load.rs` measures exactly it.
+pub fn http_server(
+    state: web::Data<AppState>,
+    static_dir: web::Data<StaticDir>,
+    listener: TcpListener,
+) -> Result<actix_web::dev::Server, String> {
+    Ok(HttpServer::new(move || build(state.clone()).app_data(static_dir.clone()))
         .listen(listener)
         .map_err(|e| e.to_string())?
-        .run()
-        .await
-        .map_err(|e| e.to_string())
+        .run())
 }

@@ -19,6 +19,12 @@
 //! | provider | those it is contracted for | those of its projects, and its own (diagnosis subsidy) |
 //! | evaluator | from awaiting acceptance on | none |
 //! | admin | none | none |
+//!
+//! The dashboard reads running totals (`project_totals`, `project_level_totals`,
+//! `enterprise_totals`, `batch_member_totals`, `payment_totals`, kept by triggers) where a scope is
+//! a union of whole totals rows — city, finance, county, evaluator — with the same rules at the
+//! totals' grain (`scope_*_totals!`); finer scopes (enterprise, provider) aggregate their own rows
+//! through the filters above.
 
 use diesel::prelude::*;
 
@@ -94,6 +100,73 @@ macro_rules! scope_payments {
                 ))
             }
             _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
+        }
+    }};
+}
+
+/// Filter a boxed query over a table of running totals of projects (`project_totals`,
+/// `project_level_totals`: rows per county, status and more) to the rows whose projects `$caller`
+/// may see — the rule of [`scope_projects!`] at the totals' grain. `None` when the caller's scope is
+/// finer than a totals row (enterprise, provider): aggregate its projects with
+/// [`scope_projects!`] instead (they are few).
+#[macro_export]
+macro_rules! scope_project_totals {
+    ($query:expr, $caller:expr, $table:ident) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::$table as __t;
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City | dtpilot_domain::state::Role::Finance, ..) => Some(q),
+            (dtpilot_domain::state::Role::County, Some(county), ..) => Some(q.filter(__t::county.eq(county.code()))),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(_), _)
+            | (dtpilot_domain::state::Role::Provider, .., Some(_)) => None,
+            (dtpilot_domain::state::Role::Evaluator, ..) => {
+                Some(q.filter(__t::status.eq_any($crate::scope::EVALUATOR_STATES)))
+            }
+            _ => Some(q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false))),
+        }
+    }};
+}
+
+/// Filter a boxed query over a table of running totals of enterprises (`enterprise_totals`,
+/// `batch_member_totals`: rows per county and more) to the rows whose enterprises `$caller` may
+/// see — the rule of [`scope_enterprises!`] at the totals' grain. `None` for the enterprise, the
+/// provider and the evaluator, whose scopes are finer (count with [`scope_enterprises!`]).
+#[macro_export]
+macro_rules! scope_enterprise_totals {
+    ($query:expr, $caller:expr, $table:ident) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::$table as __t;
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City, ..) => Some(q),
+            (dtpilot_domain::state::Role::County, Some(county), ..) => Some(q.filter(__t::county.eq(county.code()))),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(_), _)
+            | (dtpilot_domain::state::Role::Provider, .., Some(_))
+            | (dtpilot_domain::state::Role::Evaluator, ..) => None,
+            _ => Some(q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false))),
+        }
+    }};
+}
+
+/// Filter a boxed query over `payment_totals` (rows per county, kind and status) to the rows whose
+/// instructions `$caller` may see — the rule of [`scope_payments!`] at the totals' grain. `None` for
+/// the enterprise and the provider (aggregate their instructions with [`scope_payments!`]).
+#[macro_export]
+macro_rules! scope_payment_totals {
+    ($query:expr, $caller:expr) => {{
+        use diesel::prelude::*;
+        use $crate::db::schema::payment_totals as __t;
+        let q = $query;
+        let c: &$crate::auth::Caller = $caller;
+        match (c.role, c.county, c.enterprise_id, c.provider_id) {
+            (dtpilot_domain::state::Role::City | dtpilot_domain::state::Role::Finance, ..) => Some(q),
+            (dtpilot_domain::state::Role::County, Some(county), ..) => Some(q.filter(__t::county.eq(county.code()))),
+            (dtpilot_domain::state::Role::Enterprise, _, Some(_), _)
+            | (dtpilot_domain::state::Role::Provider, .., Some(_)) => None,
+            _ => Some(q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false))),
         }
     }};
 }

@@ -265,29 +265,47 @@ pub fn subsidy_view(p: &Project, expenses: &[(ExpenseCategory, Money)], paid: &[
     }
 }
 
-/// Views of projects, with their money, names and deadline, loaded in three queries for the whole
-/// page (no N+1): expenses, paid instructions, and the enterprise/provider names with the batch's
-/// dates. Keep `list` to a page or an export's chunk (see [`projects::labels`]).
+/// Views of projects, with their money, names and deadline, loaded in two queries for the whole
+/// page (no N+1): the enterprise/provider names with the batch's dates, then the expenses and paid
+/// instructions. Keep `list` to a page or an export's chunk (see [`projects::labels`]).
 pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<Vec<ProjectView>, ApiError> {
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+    let mut labels = projects::labels(c, &ids)?;
+    let labelled = list
+        .into_iter()
+        .map(|p| {
+            // Every project has its enterprise, provider and batch (foreign keys).
+            let label = labels.remove(&p.id).ok_or_else(|| {
+                ApiError::internal(format!("projects.id={}: enterprise, provider or batch missing", p.id))
+            })?;
+            Ok((p, label))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    labelled_views(c, labelled, with_history)
+}
+
+/// [`views`] of projects whose labels were read with them ([`projects::list`]): one query more, for
+/// their money (expenses and paid instructions together).
+pub fn labelled_views(
+    c: &mut DbConn,
+    list: Vec<(Project, projects::Labels)>,
+    with_history: bool,
+) -> Result<Vec<ProjectView>, ApiError> {
+    let ids: Vec<i64> = list.iter().map(|(p, _)| p.id).collect();
+    let (spent, paid_out) = projects::money(c, &ids)?;
     let mut expenses: HashMap<i64, Vec<(ExpenseCategory, Money)>> = HashMap::new();
-    for (id, category, amount) in projects::expense_amounts(c, &ids)? {
+    for (id, category, amount) in spent {
         expenses.entry(id).or_default().push((category, amount));
     }
     let mut paid: HashMap<i64, Vec<(PaymentKind, Money)>> = HashMap::new();
-    for (id, kind, amount) in payments::paid(c, &ids)? {
+    for (id, kind, amount) in paid_out {
         paid.entry(id).or_default().push((kind, amount));
     }
-    let mut labels = projects::labels(c, &ids)?;
     let today = today_cst();
     let mut out = Vec::with_capacity(list.len());
-    for p in list {
+    for (p, label) in list {
         let ex = expenses.remove(&p.id).unwrap_or_default();
         let pd = paid.remove(&p.id).unwrap_or_default();
-        // Every project has its enterprise, provider and batch (foreign keys).
-        let label = labels.remove(&p.id).ok_or_else(|| {
-            ApiError::internal(format!("projects.id={}: enterprise, provider or batch missing", p.id))
-        })?;
         let next_deadline = deadline::next_deadline(p.status, label.batch);
         let history = if with_history {
             projects::history(c, p.id)?

@@ -280,6 +280,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Running totals of the projects by county, industry, batch and status, kept by triggers
+    /// (migration `…_read_paths`). Read through `crate::scope`.
+    project_totals (county, industry, batch_id, status) {
+        county -> Text,
+        industry -> Text,
+        batch_id -> BigInt,
+        status -> Text,
+        project_count -> BigInt,
+        planned_subsidy_fen -> BigInt,
+        final_subsidy_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Running totals of the evaluated projects by county, status, level reached and the
+    /// enterprise's size class, kept by triggers. Read through `crate::scope`.
+    project_level_totals (county, status, achieved_level, above_designated_size) {
+        county -> Text,
+        status -> Text,
+        achieved_level -> BigInt,
+        above_designated_size -> Bool,
+        project_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Running totals of the enterprises by county and industry, kept by triggers. Read through
+    /// `crate::scope`.
+    enterprise_totals (county, industry) {
+        county -> Text,
+        industry -> Text,
+        enterprises -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Running totals of the payment instructions by county (`''`: none named), kind and status,
+    /// kept by triggers. Read through `crate::scope`.
+    payment_totals (county, kind, status) {
+        county -> Text,
+        kind -> Text,
+        status -> Text,
+        instructions -> BigInt,
+        amount_fen -> BigInt,
+        central_fen -> BigInt,
+        city_fen -> BigInt,
+        county_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Members of each batch by the enterprise's county, kept by triggers. Read through `crate::scope`.
+    batch_member_totals (batch_id, county) {
+        batch_id -> BigInt,
+        county -> Text,
+        enterprises -> BigInt,
+    }
+}
+
 // Every table may appear with every other in one query (one invocation: pairs must not repeat).
 diesel::allow_tables_to_appear_in_same_query!(
     users,

@@ -2,9 +2,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use dtpilot_api_types::programme::CreateBatchRequest;
 
-use crate::db::schema::{batch_enterprises as be, batches as b, enterprises};
+use crate::db::schema::{batch_enterprises as be, batch_member_totals as tb, batches as b, enterprises};
 use crate::db::{DbConn, RepoError};
 use crate::repo::corrupt;
 
@@ -59,21 +60,32 @@ pub fn create(conn: &mut DbConn, r: &CreateBatchRequest, now: NaiveDateTime) -> 
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Batch, RepoError> {
     let row = b::table.find(id).select(COLUMNS).first::<Row>(conn)?;
-    let members = be::table.filter(be::batch_id.eq(id)).count().get_result(conn)?;
+    let members = tb::table
+        .filter(tb::batch_id.eq(id))
+        .select(diesel::dsl::sql::<BigInt>("CAST(COALESCE(SUM(enterprises), 0) AS BIGINT)"))
+        .get_result(conn)?;
     from_row(row, members)
 }
 
-/// Every batch (there are a handful) with its member count, in number order.
+/// Every batch (there are a handful) with its member count, in number order. The counts come
+/// from the running totals (`batch_member_totals`), not from a row per member.
 pub fn list(conn: &mut DbConn) -> Result<Vec<Batch>, RepoError> {
     let rows = b::table.order(b::number.asc()).select(COLUMNS).load::<Row>(conn)?;
-    let counts: Vec<(i64, i64)> =
-        be::table.group_by(be::batch_id).select((be::batch_id, diesel::dsl::count_star())).load(conn)?;
+    let counts: Vec<(i64, i64)> = tb::table
+        .group_by(tb::batch_id)
+        .select((tb::batch_id, diesel::dsl::sql::<BigInt>("CAST(SUM(enterprises) AS BIGINT)")))
+        .load(conn)?;
     rows.into_iter()
         .map(|row| {
             let n = counts.iter().find(|(id, _)| *id == row.0).map_or(0, |(_, n)| *n);
             from_row(row, n)
         })
         .collect()
+}
+
+/// (id, name) of every batch, in number order (what the dashboard labels its rows with).
+pub fn names(conn: &mut DbConn) -> Result<Vec<(i64, String)>, RepoError> {
+    Ok(b::table.order(b::number.asc()).select((b::id, b::name)).load(conn)?)
 }
 
 /// The ids among `ids` that are not enterprises.

@@ -1,10 +1,11 @@
 //! Retrofit projects, their transition history and expenses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use dtpilot_domain::deadline::BatchDates;
+use dtpilot_domain::ledger::{PaymentKind, PaymentStatus};
 use dtpilot_domain::reference::{County, ExpenseCategory, Industry};
 use dtpilot_domain::rules::CancelReason;
 use dtpilot_domain::state::{Action, ProjectState, Role};
@@ -218,58 +219,109 @@ pub struct Filter {
     pub overdue_on: Option<NaiveDate>,
 }
 
-/// The projects in the caller's scope that pass the filter: every list and export of projects
-/// starts here, so they show exactly the same rows.
-fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backend> {
-    use crate::db::schema::enterprises as e;
-    let mut q = scope::projects(caller);
-    if let Some(s) = f.status {
-        q = q.filter(p::status.eq(s.code()));
-    }
-    if let Some(c) = f.county {
-        q = q.filter(p::county.eq(c.code()));
-    }
-    if let Some(b) = f.batch_id {
-        q = q.filter(p::batch_id.eq(b));
-    }
-    if let Some(id) = f.enterprise_id {
-        q = q.filter(p::enterprise_id.eq(id));
-    }
-    if let Some(id) = f.provider_id {
-        q = q.filter(p::provider_id.eq(id));
-    }
-    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        // Narrows the scoped rows only: an enterprise's name cannot widen what the caller sees.
-        q = q.filter(
-            p::enterprise_id.eq_any(e::table.filter(e::name.like(like_pattern(text)).escape('\\')).select(e::id)),
-        );
-    }
-    if let Some(today) = f.overdue_on {
-        use crate::db::schema::batches as b;
-        use dtpilot_domain::deadline::DeadlineKind;
-        let codes = |kind: DeadlineKind| kind.states().into_iter().map(|s| s.code()).collect::<Vec<_>>();
-        let past_retrofit = b::table.filter(b::retrofit_due.lt(today)).select(b::id);
-        let past_acceptance = b::table.filter(b::acceptance_end.lt(today)).select(b::id);
-        q = q.filter(
-            p::status
-                .eq_any(codes(DeadlineKind::Retrofit))
-                .and(p::batch_id.eq_any(past_retrofit))
-                .or(p::status.eq_any(codes(DeadlineKind::Acceptance)).and(p::batch_id.eq_any(past_acceptance))),
-        );
-    }
-    q
+/// Narrow a boxed query over `projects` — alone, or joined to the rows a page shows with them — to
+/// the caller's scope and the filter. Every list, count and export of projects goes through it, so
+/// they show exactly the same rows. (A macro, like the scope filters, because the boxed types of
+/// plain and joined queries differ.)
+macro_rules! filter_projects {
+    ($query:expr, $caller:expr, $filter:expr) => {{
+        use $crate::db::schema::{batches as __b, enterprises as __e, projects as __p};
+        let f: &Filter = $filter;
+        // The subqueries read enterprises and batches under other names, so they also work where
+        // the outer query joins those tables.
+        let (named, dated) = (ENTERPRISES_BY_NAME, BATCHES_BY_DATE);
+        let mut q = $crate::scope_projects!($query, $caller);
+        if let Some(s) = f.status {
+            q = q.filter(__p::status.eq(s.code()));
+        }
+        if let Some(c) = f.county {
+            q = q.filter(__p::county.eq(c.code()));
+        }
+        if let Some(b) = f.batch_id {
+            q = q.filter(__p::batch_id.eq(b));
+        }
+        if let Some(id) = f.enterprise_id {
+            q = q.filter(__p::enterprise_id.eq(id));
+        }
+        if let Some(id) = f.provider_id {
+            q = q.filter(__p::provider_id.eq(id));
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // Narrows the scoped rows only: an enterprise's name cannot widen what the caller sees.
+            q = q.filter(__p::enterprise_id.eq_any(
+                named.filter(named.field(__e::name).like(like_pattern(text)).escape('\\')).select(named.field(__e::id)),
+            ));
+        }
+        if let Some(today) = f.overdue_on {
+            use dtpilot_domain::deadline::DeadlineKind;
+            let codes = |kind: DeadlineKind| kind.states().into_iter().map(|s| s.code()).collect::<Vec<_>>();
+            let past_retrofit = dated.filter(dated.field(__b::retrofit_due).lt(today)).select(dated.field(__b::id));
+            let past_acceptance = dated.filter(dated.field(__b::acceptance_end).lt(today)).select(dated.field(__b::id));
+            q = q.filter(
+                __p::status
+                    .eq_any(codes(DeadlineKind::Retrofit))
+                    .and(__p::batch_id.eq_any(past_retrofit))
+                    .or(__p::status.eq_any(codes(DeadlineKind::Acceptance)).and(__p::batch_id.eq_any(past_acceptance))),
+            );
+        }
+        q
+    }};
 }
 
-pub fn list(conn: &mut DbConn, caller: &Caller, f: &Filter, paging: Paging) -> Result<(Vec<Project>, i64), RepoError> {
-    let total = filtered(caller, f).count().get_result(conn)?;
-    let rows = filtered(caller, f)
+diesel::alias!(
+    crate::db::schema::enterprises as ENTERPRISES_BY_NAME: EnterprisesByName,
+    crate::db::schema::batches as BATCHES_BY_DATE: BatchesByDate
+);
+
+/// The projects in the caller's scope that pass the filter.
+fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backend> {
+    filter_projects!(p::table.into_boxed(), caller, f)
+}
+
+/// One page of the projects of the caller's scope that pass the filter, newest first, each with
+/// its [`Labels`], and the total. Two statements: the page's ids (from an index alone, however deep
+/// the page), then those rows joined to their enterprise, provider and batch — selected by the
+/// same filter and the page's id range, so the statement is the same for every page and stays
+/// prepared.
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    f: &Filter,
+    paging: Paging,
+) -> Result<(Vec<(Project, Labels)>, i64), RepoError> {
+    use crate::db::schema::{batches as b, enterprises as e, providers as pr};
+    let total = count(conn, caller, f)?;
+    let ids: Vec<i64> = filtered(caller, f)
         .order(p::id.desc())
         .limit(paging.per_page)
         .offset(paging.offset())
-        .select(COLUMNS)
-        .load::<Row>(conn)?;
-    Ok((rows.into_iter().map(from_row).collect::<Result<_, _>>()?, total))
+        .select(p::id)
+        .load(conn)?;
+    let (Some(&newest), Some(&oldest)) = (ids.first(), ids.last()) else {
+        return Ok((Vec::new(), total));
+    };
+    let joined = p::table
+        .inner_join(e::table.on(e::id.eq(p::enterprise_id)))
+        .inner_join(pr::table.on(pr::id.eq(p::provider_id)))
+        .inner_join(b::table.on(b::id.eq(p::batch_id)))
+        .select((COLUMNS, (e::name, pr::name, b::retrofit_due, b::acceptance_end)))
+        .into_boxed();
+    let rows: Vec<(Row, LabelRow)> =
+        filter_projects!(joined, caller, f).filter(p::id.between(oldest, newest)).order(p::id.desc()).load(conn)?;
+    // Exactly the page's rows (one that began to pass the filter in between is left out).
+    let page: HashSet<i64> = ids.into_iter().collect();
+    rows.into_iter()
+        .filter(|((head, _), _)| page.contains(&head.0))
+        .map(|(row, (enterprise_name, provider_name, retrofit_due, acceptance_end))| {
+            let labels = Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } };
+            Ok((from_row(row)?, labels))
+        })
+        .collect::<Result<Vec<_>, RepoError>>()
+        .map(|items| (items, total))
 }
+
+/// (enterprise name, provider name, batch retrofit due, batch acceptance end).
+type LabelRow = (String, String, NaiveDate, NaiveDate);
 
 /// Every project of the caller's scope that passes the filter, newest first — at most `cap` (an
 /// export; the caller counts first with [`count`] and refuses more).
@@ -278,8 +330,31 @@ pub fn list_all(conn: &mut DbConn, caller: &Caller, f: &Filter, cap: i64) -> Res
     rows.into_iter().map(from_row).collect()
 }
 
-/// How many projects of the caller's scope pass the filter.
+/// How many projects of the caller's scope pass the filter. When both the scope and the filter
+/// are unions of whole `project_totals` rows (city, finance, county or evaluator; status, county
+/// or batch), the running totals answer — the same number, kept in the same transactions — without
+/// counting up to 100,000 rows (PostgreSQL counts them one by one); otherwise the rows are counted.
 pub fn count(conn: &mut DbConn, caller: &Caller, f: &Filter) -> Result<i64, RepoError> {
+    use crate::db::schema::project_totals as t;
+    let Filter { status, county, batch_id, enterprise_id, provider_id, q, overdue_on } = f;
+    let by_text = q.as_deref().is_some_and(|text| !text.trim().is_empty());
+    if enterprise_id.is_none() && provider_id.is_none() && !by_text && overdue_on.is_none() {
+        let mut totals = t::table
+            .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(project_count), 0) AS BIGINT)"))
+            .into_boxed();
+        if let Some(s) = status {
+            totals = totals.filter(t::status.eq(s.code()));
+        }
+        if let Some(c) = county {
+            totals = totals.filter(t::county.eq(c.code()));
+        }
+        if let Some(b) = batch_id {
+            totals = totals.filter(t::batch_id.eq(*b));
+        }
+        if let Some(scoped) = crate::scope_project_totals!(totals, caller, project_totals) {
+            return Ok(scoped.get_result(conn)?);
+        }
+    }
     Ok(filtered(caller, f).count().get_result(conn)?)
 }
 
@@ -422,19 +497,72 @@ pub struct Labels {
 /// at most a few thousand, below both databases' bind-parameter limits).
 pub fn labels(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Labels>, RepoError> {
     use crate::db::schema::{batches as b, enterprises as e, providers as pr};
-    let rows: Vec<(i64, String, String, NaiveDate, NaiveDate)> = p::table
+    let query = p::table
         .inner_join(e::table.on(e::id.eq(p::enterprise_id)))
         .inner_join(pr::table.on(pr::id.eq(p::provider_id)))
         .inner_join(b::table.on(b::id.eq(p::batch_id)))
-        .filter(p::id.eq_any(ids))
         .select((p::id, e::name, pr::name, b::retrofit_due, b::acceptance_end))
-        .load(conn)?;
+        .into_boxed();
+    // One project (a project's page, every action's answer): `=`, which stays prepared; a list
+    // of ids (`IN (…)`) is prepared anew each time.
+    let rows: Vec<(i64, String, String, NaiveDate, NaiveDate)> = match ids {
+        [id] => query.filter(p::id.eq(*id)).load(conn)?,
+        _ => query.filter(p::id.eq_any(ids)).load(conn)?,
+    };
     Ok(rows
         .into_iter()
         .map(|(id, enterprise_name, provider_name, retrofit_due, acceptance_end)| {
             (id, Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } })
         })
         .collect())
+}
+
+/// The money of the projects given, in one statement: (project, category, amount) of every expense
+/// and (project, kind, amount) of every paid instruction. (Keep `ids` to a page or an export's
+/// chunk, as for [`labels`].)
+#[allow(clippy::type_complexity)]
+pub fn money(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<(Vec<(i64, ExpenseCategory, Money)>, Vec<(i64, PaymentKind, Money)>), RepoError> {
+    use crate::db::schema::payments as pay;
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    // (project, code, fen, is an expense) — one round trip instead of two. `MultiConnection` has no
+    // UNION: it runs on the connection's own backend. One project: `=`, which stays prepared.
+    macro_rules! load_money {
+        ($expense_of:expr, $payment_of:expr) => {{
+            let expenses =
+                x::table.filter($expense_of).select((x::project_id, x::category, x::amount_fen, sql::<Bool>("TRUE")));
+            let paid = pay::table.filter($payment_of).filter(pay::status.eq(PaymentStatus::Paid.code())).select((
+                pay::project_id.assume_not_null(),
+                pay::kind,
+                pay::amount_fen,
+                sql::<Bool>("FALSE"),
+            ));
+            let query = expenses.union_all(paid);
+            match conn {
+                DbConn::Sqlite(c) => query.load::<(i64, String, i64, bool)>(c)?,
+                DbConn::Postgresql(c) => query.load::<(i64, String, i64, bool)>(c)?,
+            }
+        }};
+    }
+    let rows = match ids {
+        [id] => load_money!(x::project_id.eq(*id), pay::project_id.eq(*id)),
+        _ => load_money!(x::project_id.eq_any(ids), pay::project_id.eq_any(ids)),
+    };
+    let (mut spent, mut paid) = (Vec::new(), Vec::new());
+    for (id, code, fen, is_expense) in rows {
+        if is_expense {
+            let category =
+                ExpenseCategory::from_code(&code).ok_or_else(|| corrupt(format!("expenses: category {code:?}")))?;
+            spent.push((id, category, Money::from_fen(fen)));
+        } else {
+            let kind = PaymentKind::from_code(&code).ok_or_else(|| corrupt(format!("payments: kind {code:?}")))?;
+            paid.push((id, kind, Money::from_fen(fen)));
+        }
+    }
+    Ok((spent, paid))
 }
 
 /// (category, amount) of every expense of the projects given.

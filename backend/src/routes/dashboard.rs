@@ -67,7 +67,7 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
             let enterprises = q::enterprise_groups(conn, &caller)?;
             let accepted = q::accepted_by_size_and_level(conn, &caller)?;
             let payments = q::payment_groups(conn, &caller)?;
-            let batch_list = batches::list(conn)?;
+            let batch_names = batches::names(conn)?;
             let count = |f: &dyn Fn(bool, i64) -> bool| -> i64 {
                 accepted.iter().filter(|(above, level, _)| f(*above, *level)).map(|(_, _, n)| n).sum()
             };
@@ -98,7 +98,7 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
             let mut by_industry: Vec<BreakdownRow> =
                 Industry::ALL.iter().map(|i| row(i.code().into(), i.name_zh().into())).collect();
             let mut by_batch: Vec<BreakdownRow> =
-                batch_list.iter().map(|b| row(b.id.to_string(), b.name.clone())).collect();
+                batch_names.into_iter().map(|(id, name)| row(id.to_string(), name)).collect();
             for g in &projects {
                 *by_status.entry(g.3.clone()).or_insert(0) += g.4;
                 if let Some(r) = by_county.iter_mut().find(|r| r.key == g.0) {
