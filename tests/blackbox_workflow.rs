@@ -39,7 +39,12 @@ struct Pilot {
 
 impl Pilot {
     fn new(url: &str) -> Pilot {
-        let w = World::new(url);
+        Pilot::start_with(url, &[])
+    }
+
+    /// A pilot whose server runs with more arguments (e.g. another city's `--policy FILE`).
+    fn start_with(url: &str, extra: &[&str]) -> Pilot {
+        let w = World::start_with(url, extra);
         let city = w.user("city", "city", json!({}));
         let county = w.user("county_lz", "county", json!({"county": "luzhou"}));
         let other_county = w.user("county_sd", "county", json!({"county": "shangdang"}));
@@ -438,5 +443,49 @@ support::both_databases! {
         assert_eq!(t.w.get_json(&path, &ent).as_array().map(Vec::len), Some(0));
         assert_eq!(t.w.get_json("/audit?per_page=1", &t.city)["total"], audit_before);
         assert_eq!(t.project(pid)["status"], "in_progress");
+    }
+}
+
+// A second pilot city runs dtpilot with its own profile file and no code change (issue 5):
+// tests/profiles/second-city.toml has caps 30/40/50万 by level, a 40% subsidy ratio, a 40%
+// prepayment, a 60% central share and a 7-day notice; every figure below follows from it.
+support::both_databases! {
+    fn a_second_city_runs_on_its_own_profile(url: &str) {
+        let profile = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/profiles/second-city.toml");
+        let t = Pilot::start_with(url, &["--policy", profile]);
+        let policy = t.w.get_json("/policy", &t.city);
+        assert_eq!((policy["id"].as_str(), policy["version"].as_i64()), (Some("example-city-2026"), Some(3)));
+        let (_, ent) = t.enterprise(1, json!({}));
+        // R2: min(floor(1,000,000.00 × 40%), cap(level 3) = 400,000.00); R3: 40% of it.
+        let p = t.w.ok("/projects", &ent, &t.project_body("1000000.00", 3), 201);
+        let pid = p["id"].as_i64().expect("id");
+        assert_eq!((p["planned_subsidy"].as_str(), p["prepayment"].as_str(), p["policy"].as_str()), (Some("400000.00"), Some("160000.00"), Some("example-city-2026@3")));
+        t.w.ok(&format!("/projects/{pid}/submit"), &ent, &json!({}), 200);
+        t.w.ok(&format!("/projects/{pid}/county-review"), &t.county, &json!({"decision": "recommend", "comment": "材料齐全"}), 200);
+        t.w.ok(&format!("/projects/{pid}/city-review"), &t.city, &json!({"decision": "approve", "comment": "同意"}), 200);
+        // R15: this city's notice lasts at least 7 days; Changzhi's 5 are too few here.
+        let five = json!({"project_ids": [pid], "starts_on": day(-5), "ends_on": day(-1)});
+        let (status, _, body) = problem(t.w.post("/notices", &t.city, &five));
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(t.project(pid)["status"], "approved", "a refused notice changes nothing");
+        let notice = t.w.ok("/notices", &t.city, &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}), 201);
+        t.w.ok(&format!("/notices/{}/close", notice["id"]), &t.city, &json!({"upheld_project_ids": []}), 200);
+        // R14: 60% central, the rest city : county = 1 : 1.
+        let pre = t.pay(pid, "prepayment", "160000.00");
+        assert_eq!(pre["funds"], json!({"central": "96000.00", "city": "32000.00", "county": "32000.00"}));
+        t.w.ok(&format!("/projects/{pid}/expenses"), &ent, &json!({"category": "software", "amount": "1300000.00", "invoice_no": "FP-1", "paid_on": day(-2)}), 201);
+        t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
+        // R4 at level 4: min(floor(1,300,000.00 × 40%), cap(4) = 500,000.00, planned 400,000.00).
+        assert_eq!(t.evaluate(pid, 4)["status"], "accepted");
+        let s = &t.project(pid)["subsidy"];
+        assert_eq!((s["final_subsidy"].as_str(), s["balance_due"].as_str()), (Some("400000.00"), Some("240000.00")));
+        let balance = t.pay(pid, "balance", "240000.00");
+        assert_eq!(balance["funds"], json!({"central": "144000.00", "city": "48000.00", "county": "48000.00"}));
+        // The quote calculator and the programme targets are this city's too.
+        let q = t.w.server.post_json("/api/v1/subsidy/quote", &json!({"target_level": 2, "planned_eligible_investment": "1000000.00"})).json::<Value>().expect("json");
+        assert_eq!((q["planned_subsidy"].as_str(), q["prepayment"].as_str()), (Some("300000.00"), Some("120000.00")));
+        let d = t.w.get_json("/dashboard", &t.city);
+        let target = d["targets"].as_array().expect("targets").iter().find(|x| x["key"] == "retrofitted_above_size").cloned().expect("target");
+        assert_eq!((target["target"].as_i64(), target["actual"].as_i64()), (Some(200), Some(1)));
     }
 }

@@ -26,7 +26,12 @@ pub struct World {
 
 impl World {
     pub fn new(url: &str) -> World {
-        let server = Server::start(url);
+        World::start_with(url, &[])
+    }
+
+    /// [`World::new`] with more arguments for `dtpilot serve` (e.g. `--policy FILE`).
+    pub fn start_with(url: &str, extra: &[&str]) -> World {
+        let server = Server::start_with(url, extra);
         let args = ["create-user", "--database-url", url, "--username", "root", "--role", "admin", "--password-stdin"];
         let (ok, out, err) = server::run_cli(&args, server.data_dir.path(), &format!("{PW}\n"));
         assert!(ok, "{out} {err}");
