@@ -192,6 +192,8 @@ support::both_databases! {
         assert_eq!(done["status"], "settled");
         let s = &done["subsidy"];
         assert_eq!((s["paid_total"].as_str(), s["recovered_total"].as_str(), s["balance_due"].as_str()), (Some("250000.00"), Some("0.00"), Some("0.00")));
+        // The list sums the money in SQL (eligible expenses only); the project's page from the records.
+        assert_eq!(t.w.get_json("/projects", &ent)["items"][0]["subsidy"], done["subsidy"]);
         // Ledger invariant: paid out − recovered = the final subsidy.
         assert_eq!(money(&s["paid_total"]) - money(&s["recovered_total"]), money(&s["final_subsidy"]));
         let actions: Vec<&str> = done["history"].as_array().expect("history").iter().filter_map(|h| h["to"].as_str()).collect();
@@ -243,6 +245,8 @@ support::both_databases! {
         assert_eq!(closed["status"], "closed");
         let s = &closed["subsidy"];
         assert_eq!((s["paid_total"].as_str(), s["recovered_total"].as_str(), s["recovery_due"].as_str()), (Some("175000.00"), Some("175000.00"), Some("0.00")));
+        // The list sums the money in SQL; the project's page from the records: the same figures.
+        assert_eq!(t.w.get_json("/projects", &t.city)["items"][0]["subsidy"], closed["subsidy"]);
     }
 }
 

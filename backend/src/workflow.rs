@@ -11,7 +11,7 @@ use dtpilot_domain::DigitalLevel;
 use dtpilot_domain::PolicyProfile;
 use dtpilot_domain::deadline;
 use dtpilot_domain::eligibility::{self, ApplicantFacts};
-use dtpilot_domain::ledger::{self, PaymentKind};
+use dtpilot_domain::ledger::{self, PaymentKind, ProjectMoney};
 use dtpilot_domain::money::Money;
 use dtpilot_domain::reference::ExpenseCategory;
 use dtpilot_domain::rules::{self, RuleId};
@@ -223,11 +223,8 @@ pub fn after_executed(c: &mut DbConn, payment: &Payment, by: &Caller, now: Naive
 }
 
 /// The subsidy figures of a project from its expenses and paid instructions.
-pub fn subsidy_view(p: &Project, expenses: &[(ExpenseCategory, Money)], paid: &[(PaymentKind, Money)]) -> SubsidyView {
-    let eligible = rules::eligible_investment(expenses.iter().copied());
-    let paid_total: Money =
-        paid.iter().filter(|(k, _)| k.is_retrofit() && *k != PaymentKind::Recovery).map(|(_, m)| *m).sum();
-    let recovered_total: Money = paid.iter().filter(|(k, _)| *k == PaymentKind::Recovery).map(|(_, m)| *m).sum();
+pub fn subsidy_view(p: &Project, money: &ProjectMoney) -> SubsidyView {
+    let ProjectMoney { eligible_investment: eligible, paid_total, recovered_total } = *money;
     let net = paid_total - recovered_total;
     let mut rules_applied = vec![RuleId::R1, RuleId::R2, RuleId::R3];
     let owed = match p.status {
@@ -246,7 +243,7 @@ pub fn subsidy_view(p: &Project, expenses: &[(ExpenseCategory, Money)], paid: &[
         _ => None,
     };
     let s = owed.map(|o| rules::settlement(o, net));
-    if paid.iter().any(|(k, _)| k.is_retrofit()) {
+    if money.any_paid() {
         rules_applied.extend([RuleId::R8, RuleId::R14]);
     }
     rules_applied.sort();
@@ -271,27 +268,6 @@ pub fn subsidy_view(p: &Project, expenses: &[(ExpenseCategory, Money)], paid: &[
 pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<Vec<ProjectView>, ApiError> {
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
     let mut labels = projects::labels(c, &ids)?;
-    let labelled = list
-        .into_iter()
-        .map(|p| {
-            // Every project has its enterprise, provider and batch (foreign keys).
-            let label = labels.remove(&p.id).ok_or_else(|| {
-                ApiError::internal(format!("projects.id={}: enterprise, provider or batch missing", p.id))
-            })?;
-            Ok((p, label))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    labelled_views(c, labelled, with_history)
-}
-
-/// [`views`] of projects whose labels were read with them ([`projects::list`]): one query more, for
-/// their money (expenses and paid instructions together).
-pub fn labelled_views(
-    c: &mut DbConn,
-    list: Vec<(Project, projects::Labels)>,
-    with_history: bool,
-) -> Result<Vec<ProjectView>, ApiError> {
-    let ids: Vec<i64> = list.iter().map(|(p, _)| p.id).collect();
     let (spent, paid_out) = projects::money(c, &ids)?;
     let mut expenses: HashMap<i64, Vec<(ExpenseCategory, Money)>> = HashMap::new();
     for (id, category, amount) in spent {
@@ -301,11 +277,33 @@ pub fn labelled_views(
     for (id, kind, amount) in paid_out {
         paid.entry(id).or_default().push((kind, amount));
     }
+    let complete = list
+        .into_iter()
+        .map(|p| {
+            // Every project has its enterprise, provider and batch (foreign keys).
+            let label = labels.remove(&p.id).ok_or_else(|| {
+                ApiError::internal(format!("projects.id={}: enterprise, provider or batch missing", p.id))
+            })?;
+            let money = ProjectMoney::from_records(
+                expenses.remove(&p.id).unwrap_or_default(),
+                paid.remove(&p.id).unwrap_or_default(),
+            );
+            Ok((p, label, money))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    complete_views(c, complete, with_history)
+}
+
+/// [`views`] of projects read with their labels and money ([`projects::list`]: one statement for a
+/// page); `with_history` adds a query per project (a single project's page).
+pub fn complete_views(
+    c: &mut DbConn,
+    list: Vec<projects::ListedProject>,
+    with_history: bool,
+) -> Result<Vec<ProjectView>, ApiError> {
     let today = today_cst();
     let mut out = Vec::with_capacity(list.len());
-    for (p, label) in list {
-        let ex = expenses.remove(&p.id).unwrap_or_default();
-        let pd = paid.remove(&p.id).unwrap_or_default();
+    for (p, label, money) in list {
         let next_deadline = deadline::next_deadline(p.status, label.batch);
         let history = if with_history {
             projects::history(c, p.id)?
@@ -324,7 +322,7 @@ pub fn labelled_views(
             Vec::new()
         };
         out.push(ProjectView {
-            subsidy: subsidy_view(&p, &ex, &pd),
+            subsidy: subsidy_view(&p, &money),
             history,
             id: p.id,
             enterprise_id: p.enterprise_id,

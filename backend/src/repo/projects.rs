@@ -3,9 +3,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use dtpilot_domain::deadline::BatchDates;
-use dtpilot_domain::ledger::{PaymentKind, PaymentStatus};
+use dtpilot_domain::ledger::{PaymentKind, PaymentStatus, ProjectMoney};
 use dtpilot_domain::reference::{County, ExpenseCategory, Industry};
 use dtpilot_domain::rules::CancelReason;
 use dtpilot_domain::state::{Action, ProjectState, Role};
@@ -278,17 +281,21 @@ fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backen
     filter_projects!(p::table.into_boxed(), caller, f)
 }
 
+/// A project of a page, with what its view shows beside its own row.
+pub type ListedProject = (Project, Labels, ProjectMoney);
+
 /// One page of the projects of the caller's scope that pass the filter, newest first, each with
-/// its [`Labels`], and the total. Two statements: the page's ids (from an index alone, however deep
-/// the page), then those rows joined to their enterprise, provider and batch — selected by the
-/// same filter and the page's id range, so the statement is the same for every page and stays
-/// prepared.
+/// its [`Labels`] and its [`ProjectMoney`], and the total. Three statements: the total (from the
+/// running totals where the scope and filter allow, [`count`]); the page's ids (from an index
+/// alone, however deep the page); then those rows joined to their enterprise, provider and batch,
+/// with their money summed by correlated subqueries, selected by the same filter and the page's id
+/// range — so the statement is the same for every page and stays prepared.
 pub fn list(
     conn: &mut DbConn,
     caller: &Caller,
     f: &Filter,
     paging: Paging,
-) -> Result<(Vec<(Project, Labels)>, i64), RepoError> {
+) -> Result<(Vec<ListedProject>, i64), RepoError> {
     use crate::db::schema::{batches as b, enterprises as e, providers as pr};
     let total = count(conn, caller, f)?;
     let ids: Vec<i64> = filtered(caller, f)
@@ -304,27 +311,53 @@ pub fn list(
         .inner_join(e::table.on(e::id.eq(p::enterprise_id)))
         .inner_join(pr::table.on(pr::id.eq(p::provider_id)))
         .inner_join(b::table.on(b::id.eq(p::batch_id)))
-        .select((COLUMNS, (e::name, pr::name, b::retrofit_due, b::acceptance_end)))
+        .select((COLUMNS, (e::name, pr::name, b::retrofit_due, b::acceptance_end), money_sums()))
         .into_boxed();
-    let rows: Vec<(Row, LabelRow)> =
+    let rows: Vec<(Row, LabelRow, (i64, i64, i64))> =
         filter_projects!(joined, caller, f).filter(p::id.between(oldest, newest)).order(p::id.desc()).load(conn)?;
     // Exactly the page's rows (one that began to pass the filter in between is left out).
     let page: HashSet<i64> = ids.into_iter().collect();
     rows.into_iter()
-        .filter(|((head, _), _)| page.contains(&head.0))
-        .map(|(row, (enterprise_name, provider_name, retrofit_due, acceptance_end))| {
+        .filter(|((head, _), _, _)| page.contains(&head.0))
+        .map(|(row, (enterprise_name, provider_name, retrofit_due, acceptance_end), (eligible, paid, recovered))| {
             let labels = Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } };
-            Ok((from_row(row)?, labels))
+            let money = ProjectMoney {
+                eligible_investment: Money::from_fen(eligible),
+                paid_total: Money::from_fen(paid),
+                recovered_total: Money::from_fen(recovered),
+            };
+            Ok((from_row(row)?, labels, money))
         })
         .collect::<Result<Vec<_>, RepoError>>()
         .map(|items| (items, total))
 }
 
-/// (enterprise name, provider name, batch retrofit due, batch acceptance end).
-type LabelRow = (String, String, NaiveDate, NaiveDate);
+/// [`ProjectMoney`] of the outer query's project (`projects.id`) as three correlated sums, over
+/// the sets the domain names (eligible categories; paid retrofit instructions out and in). The
+/// codes are the domain's own constants, never user input.
+fn money_sums() -> (SqlLiteral<BigInt>, SqlLiteral<BigInt>, SqlLiteral<BigInt>) {
+    fn codes<T>(items: impl Iterator<Item = T>, code: fn(T) -> &'static str) -> String {
+        items.map(|i| format!("'{}'", code(i))).collect::<Vec<_>>().join(", ")
+    }
+    let expenses = format!(
+        "(SELECT CAST(COALESCE(SUM(x.amount_fen), 0) AS BIGINT) FROM expenses x \
+         WHERE x.project_id = projects.id AND x.category IN ({}))",
+        codes(ProjectMoney::eligible_categories(), ExpenseCategory::code)
+    );
+    let paid = |kinds: String| {
+        format!(
+            "(SELECT CAST(COALESCE(SUM(y.amount_fen), 0) AS BIGINT) FROM payments y \
+             WHERE y.project_id = projects.id AND y.status = '{}' AND y.kind IN ({kinds}))",
+            PaymentStatus::Paid.code()
+        )
+    };
+    (
+        sql::<BigInt>(&expenses),
+        sql::<BigInt>(&paid(codes(ProjectMoney::paid_out_kinds(), PaymentKind::code))),
+        sql::<BigInt>(&paid(codes(ProjectMoney::recovered_kinds(), PaymentKind::code))),
+    )
+}
 
-/// Every project of the caller's scope that passes the filter, newest first — at most `cap` (an
-/// export; the caller counts first with [`count`] and refuses more).
 pub fn list_all(conn: &mut DbConn, caller: &Caller, f: &Filter, cap: i64) -> Result<Vec<Project>, RepoError> {
     let rows = filtered(caller, f).order(p::id.desc()).limit(cap).select(COLUMNS).load::<Row>(conn)?;
     rows.into_iter().map(from_row).collect()
@@ -492,6 +525,9 @@ pub struct Labels {
     pub provider_name: String,
     pub batch: BatchDates,
 }
+
+/// [`Labels`] as read: enterprise name, provider name, the batch's retrofit due date and acceptance end.
+type LabelRow = (String, String, NaiveDate, NaiveDate);
 
 /// [`Labels`] of the projects given, in one query (a page, or a chunk of an export: keep `ids` to
 /// at most a few thousand, below both databases' bind-parameter limits).

@@ -193,7 +193,7 @@ pub async fn get_projects(
     let (items, total) = state
         .db(move |conn| {
             let (list, total) = repo::list(conn, &caller, &filter, paging)?;
-            Ok((workflow::labelled_views(conn, list, false)?, total))
+            Ok((workflow::complete_views(conn, list, false)?, total))
         })
         .await?;
     Ok(HttpResponse::Ok().json(paging.page(items, total)))

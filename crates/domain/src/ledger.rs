@@ -5,9 +5,61 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
 use crate::policy::PolicyProfile;
+use crate::reference::ExpenseCategory;
 use crate::rules::{self, FundSplit};
 
 /// What an instruction pays or collects.
+/// A project's money as its subsidy view shows it: the eligible actual investment (R4) and what
+/// its retrofit instructions have paid out and brought back (SPEC §6: the provider's diagnosis
+/// subsidy, cloud subsidies and awards are not counted). Summed here from the records, or by SQL
+/// over the same sets ([`ProjectMoney::eligible_categories`], [`ProjectMoney::paid_out_kinds`],
+/// [`ProjectMoney::recovered_kinds`]) when a page of projects is read in one statement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectMoney {
+    pub eligible_investment: Money,
+    pub paid_total: Money,
+    pub recovered_total: Money,
+}
+
+impl ProjectMoney {
+    /// From the project's expenses and its **paid** instructions.
+    pub fn from_records(
+        expenses: impl IntoIterator<Item = (ExpenseCategory, Money)>,
+        paid: impl IntoIterator<Item = (PaymentKind, Money)>,
+    ) -> ProjectMoney {
+        let mut m =
+            ProjectMoney { eligible_investment: rules::eligible_investment(expenses), ..ProjectMoney::default() };
+        for (kind, amount) in paid {
+            if ProjectMoney::paid_out_kinds().any(|k| k == kind) {
+                m.paid_total += amount;
+            } else if ProjectMoney::recovered_kinds().any(|k| k == kind) {
+                m.recovered_total += amount;
+            }
+        }
+        m
+    }
+
+    /// The expense categories whose sum is the eligible investment (第五条(一)1).
+    pub fn eligible_categories() -> impl Iterator<Item = ExpenseCategory> {
+        ExpenseCategory::ALL.iter().copied().filter(|c| c.is_eligible())
+    }
+
+    /// The instructions that count in `paid_total`.
+    pub fn paid_out_kinds() -> impl Iterator<Item = PaymentKind> {
+        PaymentKind::ALL.into_iter().filter(|k| k.is_retrofit() && k.direction() == Direction::Out)
+    }
+
+    /// The instructions that count in `recovered_total`.
+    pub fn recovered_kinds() -> impl Iterator<Item = PaymentKind> {
+        PaymentKind::ALL.into_iter().filter(|k| k.is_retrofit() && k.direction() == Direction::In)
+    }
+
+    /// Whether any retrofit money has moved (no instruction is ever of 0.00, SPEC §5).
+    pub fn any_paid(&self) -> bool {
+        self.paid_total.is_positive() || self.recovered_total.is_positive()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentKind {
@@ -177,6 +229,35 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse_wire(s).unwrap()
+    }
+
+    /// SPEC §6 and R4: a project's money counts eligible expenses and its retrofit instructions
+    /// only; the provider's diagnosis subsidy, cloud subsidies and awards are someone else's.
+    #[test]
+    fn r4_project_money_counts_eligible_expenses_and_retrofit_instructions_only() {
+        use ExpenseCategory as C;
+        let pm = ProjectMoney::from_records(
+            [(C::Software, m("250000")), (C::Other, m("90000")), (C::Gateway, m("0.01"))],
+            [
+                (PaymentKind::Prepayment, m("150000")),
+                (PaymentKind::Balance, m("100000")),
+                (PaymentKind::Recovery, m("20000")),
+                (PaymentKind::Diagnosis, m("30000")),
+                (PaymentKind::Cloud, m("5000")),
+                (PaymentKind::Award, m("100000")),
+            ],
+        );
+        assert_eq!(
+            (pm.eligible_investment, pm.paid_total, pm.recovered_total),
+            (m("250000.01"), m("250000"), m("20000"))
+        );
+        assert!(pm.any_paid());
+        assert!(!ProjectMoney::from_records([], [(PaymentKind::Diagnosis, m("30000"))]).any_paid());
+        let kinds = |i: &mut dyn Iterator<Item = PaymentKind>| i.map(PaymentKind::code).collect::<Vec<_>>();
+        assert_eq!(kinds(&mut ProjectMoney::paid_out_kinds()), ["prepayment", "balance"]);
+        assert_eq!(kinds(&mut ProjectMoney::recovered_kinds()), ["recovery"]);
+        assert!(ProjectMoney::eligible_categories().all(|c| c != C::Other));
+        assert_eq!(ProjectMoney::eligible_categories().count(), C::ALL.len() - 1);
     }
 
     #[test]
