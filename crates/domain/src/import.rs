@@ -344,6 +344,55 @@ pub fn as_field_errors(errors: &[RowError]) -> Vec<FieldError> {
     errors.iter().map(|e| FieldError::new(e.field.clone(), format!("第 {} 行:{}", e.row, e.message))).collect()
 }
 
+/// The rows of a CSV text (RFC 4180: comma-separated, fields optionally in double quotes with
+/// `""` for a quote, CRLF or LF line ends; a leading UTF-8 BOM is dropped). Every cell is text.
+pub fn parse_csv(text: &str) -> Vec<Vec<RawCell>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let cell = |f: &mut String| if f.trim().is_empty() { RawCell::Empty } else { RawCell::Text(std::mem::take(f)) };
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                other => field.push(other),
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            ',' => {
+                row.push(cell(&mut field));
+                field.clear();
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                row.push(cell(&mut field));
+                field.clear();
+                rows.push(std::mem::take(&mut row));
+            }
+            other => field.push(other),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(cell(&mut field));
+        rows.push(row);
+    }
+    rows
+}
+
+/// The data rows (not blank) of a sheet whose first row is the header.
+pub fn data_rows(rows: &[Vec<RawCell>]) -> usize {
+    rows.iter().skip(1).filter(|r| !is_blank(r)).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +516,30 @@ mod tests {
         assert!(errors.iter().all(|e| e.row == 1));
         assert!(check_sheet(&[], None, |_| false).is_err());
         assert_eq!(check_sheet(&[header()], None, |_| false).expect_err("no rows")[0].field, "file");
+    }
+    #[test]
+    fn csv_with_bom_quotes_and_crlf() {
+        let rows = parse_csv("\u{feff}a,\"b,\"\"c\"\"\"\r\n1,,3\n");
+        assert_eq!(
+            rows,
+            vec![
+                vec![t("a"), t("b,\"c\"")],
+                vec![t("1"), RawCell::Empty, t("3")],
+            ]
+        );
+        assert_eq!(parse_csv("x,y"), vec![vec![t("x"), t("y")]]);
+        assert_eq!(data_rows(&parse_csv("h\n1\n,\n2\n")), 2);
+    }
+
+    #[test]
+    fn a_csv_survey_list_checks_like_a_sheet() {
+        let header: Vec<&str> = COLUMNS.iter().map(|c| c.header).collect();
+        let text = format!(
+            "{}\r\n潞州精工电气有限公司,{},潞州区,智能电力设备制造业,是,120,30000000,否,否,李工,13900000000\r\n",
+            header.join(","),
+            code(1)
+        );
+        let out = check_sheet(&parse_csv(&text), None, |_| false).expect("valid");
+        assert_eq!(out[0].industry, Industry::PowerEquipment);
     }
 }
