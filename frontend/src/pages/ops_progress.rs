@@ -36,10 +36,8 @@ pub fn BatchProgressPanel(
     });
     // The first batch until one is chosen.
     Effect::new(move |_| {
-        if batch.get_untracked().is_none() {
-            if let Some(Ok(list)) = batches.get() {
-                batch.set(list.first().map(|b| b.id));
-            }
+        if let (None, Some(Ok(list))) = (batch.get_untracked(), batches.get()) {
+            batch.set(list.first().map(|b| b.id));
         }
     });
     let filters = move || {
@@ -215,4 +213,38 @@ fn ProgressTable(view: BatchProgressView) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// The city's tabs of this feature (0: batch progress, 1: 周调度/月通报, 2: import), each a card.
+pub fn ops_tab(which: usize, city: bool) -> AnyView {
+    use crate::pages::ops_import::ImportPanel;
+    use crate::pages::ops_reports::ReportsPanel;
+    match which {
+        0 => view! {
+            <section class="card" id="ops-batch-progress">
+                <h2>{tr("批次进度", "Batch progress")}</h2>
+                <BatchProgressPanel county_filter=city />
+            </section>
+        }
+        .into_any(),
+        1 => view! {
+            <section class="card" id="ops-reports">
+                <h2>{tr("周调度 / 月通报", "Weekly dispatch / monthly bulletin")}</h2>
+                <ReportsPanel county_filter=city />
+            </section>
+        }
+        .into_any(),
+        _ => view! {
+            <section class="card" id="ops-import">
+                <h2>{tr("导入企业名单", "Import enterprise lists")}</h2>
+                <ImportPanel />
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// The county bureau's sections of this feature (its own county; the server holds it there).
+pub fn ops_sections() -> impl IntoView {
+    view! { {ops_tab(0, false)} {ops_tab(1, false)} {ops_tab(2, false)} }
 }

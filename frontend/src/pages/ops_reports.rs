@@ -222,7 +222,7 @@ fn ReportTable(
                                     <td class="num">{r.enterprises}</td>
                                     <td class="num">{r.projects}</td>
                                     {STAGES.iter().map(|s| view! { <td class="num">{r.stages.get(*s)}</td> }).collect_view()}
-                                    <td class="num" class:danger=r.overdue > 0>{r.overdue}</td>
+                                    <td class="num" class:danger={r.overdue > 0}>{r.overdue}</td>
                                     <td class="num">{r.period.new_enterprises}</td>
                                     <td class="num">{r.period.new_projects}</td>
                                     <td class="num"><Yuan money=r.period.approved /></td>
