@@ -84,6 +84,9 @@ fn members(
     q
 }
 
+/// A member's project in the batch: (enterprise id, project id, state).
+pub type MemberProject = (i64, i64, ProjectState);
+
 /// One page of the batch's members (in id order) and the total; with each member's projects in
 /// the batch (enterprise id, project id, state).
 pub fn progress(
@@ -94,7 +97,7 @@ pub fn progress(
     today: NaiveDate,
     f: &ProgressFilter,
     paging: Option<Paging>,
-) -> Result<(Vec<Member>, Vec<(i64, i64, ProjectState)>, i64), RepoError> {
+) -> Result<(Vec<Member>, Vec<MemberProject>, i64), RepoError> {
     let total = members(caller, batch_id, dates, today, f).count().get_result(conn)?;
     let mut q = members(caller, batch_id, dates, today, f).order(e::id.asc());
     if let Some(paging) = paging {
@@ -348,24 +351,27 @@ pub fn insert_enterprises(conn: &mut DbConn, rows: &[NewEnterprise], now: NaiveD
 /// A row of the import history.
 pub type ImportRow = (i64, String, String, i64, i64, Option<String>, String, NaiveDateTime);
 
-pub fn record_import(
-    conn: &mut DbConn,
-    file_name: &str,
-    sha256: &str,
-    size_bytes: i64,
-    created: i64,
-    county: Option<County>,
-    user_id: i64,
-    now: NaiveDateTime,
-) -> Result<i64, RepoError> {
+/// A successful import, for the history.
+#[derive(Debug, Clone)]
+pub struct NewImport<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub size_bytes: i64,
+    pub created: i64,
+    /// The importing county bureau's county (none: the city).
+    pub county: Option<County>,
+    pub user_id: i64,
+}
+
+pub fn record_import(conn: &mut DbConn, i: &NewImport<'_>, now: NaiveDateTime) -> Result<i64, RepoError> {
     Ok(diesel::insert_into(ei::table)
         .values((
-            ei::file_name.eq(file_name),
-            ei::sha256.eq(sha256),
-            ei::size_bytes.eq(size_bytes),
-            ei::created.eq(created),
-            ei::county.eq(county.map(County::code)),
-            ei::imported_by.eq(user_id),
+            ei::file_name.eq(i.file_name),
+            ei::sha256.eq(i.sha256),
+            ei::size_bytes.eq(i.size_bytes),
+            ei::created.eq(i.created),
+            ei::county.eq(i.county.map(County::code)),
+            ei::imported_by.eq(i.user_id),
             ei::imported_at.eq(now),
         ))
         .returning(ei::id)

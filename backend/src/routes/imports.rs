@@ -198,7 +198,15 @@ pub async fn post_enterprise_import(
                 };
                 let ids = repo::insert_enterprises(c, &new, now)?;
                 let created = i64::try_from(ids.len()).unwrap_or(i64::MAX);
-                let id = repo::record_import(c, &file_name, &sha256, size, created, only_county, caller.user_id, now)?;
+                let record = repo::NewImport {
+                    file_name: &file_name,
+                    sha256: &sha256,
+                    size_bytes: size,
+                    created,
+                    county: only_county,
+                    user_id: caller.user_id,
+                };
+                let id = repo::record_import(c, &record, now)?;
                 let event = audit::Event::new("enterprise.import", "enterprise_import", id).by(Some(&caller)).after(
                     &serde_json::json!({
                         "file_name": file_name, "sha256": sha256, "size_bytes": size,
