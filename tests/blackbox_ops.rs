@@ -137,7 +137,12 @@ impl Ops {
         let pre = w.get_json(&format!("/payments?project_id={project_a}&kind=prepayment"), &city)["items"][0].clone();
         assert_eq!(pre["amount"], "30864.19");
         w.ok(&format!("/payments/{}/approve", pre["id"]), &city, &json!({}), 200);
-        w.ok(&format!("/payments/{}/execute", pre["id"]), &finance, &json!({"paid_on": day(-2), "voucher_no": "PZ-001"}), 200);
+        w.ok(
+            &format!("/payments/{}/execute", pre["id"]),
+            &finance,
+            &json!({"paid_on": day(-2), "voucher_no": "PZ-001"}),
+            200,
+        );
         Ops { w, city, county_a, county_b, finance, late_batch, later_batch, ent_a, ent_c, project_a }
     }
 }
@@ -296,7 +301,19 @@ fn upload(w: &World, token: &str, name: &str, bytes: Vec<u8>) -> Response {
 fn xlsx_file(rows: &[Vec<String>], numbers: bool) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    let headers = ["企业名称", "统一社会信用代码", "县区", "行业", "是否规上企业", "从业人员(人)", "上年营业收入(元)", "是否专精特新“小巨人”", "是否不享受中央资金", "联系人", "联系电话"];
+    let headers = [
+        "企业名称",
+        "统一社会信用代码",
+        "县区",
+        "行业",
+        "是否规上企业",
+        "从业人员(人)",
+        "上年营业收入(元)",
+        "是否专精特新“小巨人”",
+        "是否不享受中央资金",
+        "联系人",
+        "联系电话",
+    ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).expect("write");
     }

@@ -157,12 +157,7 @@ pub fn report_headers(first: &str, kind: ReportKind) -> Vec<(String, u8)> {
         h("累计追回(元)", 16),
     ]);
     if kind == ReportKind::Monthly {
-        out.extend([
-            h("上期新增项目", 12),
-            h("新增项目环比", 12),
-            h("上期拨付(元)", 16),
-            h("拨付环比", 12),
-        ]);
+        out.extend([h("上期新增项目", 12), h("新增项目环比", 12), h("上期拨付(元)", 16), h("拨付环比", 12)]);
     }
     out
 }

@@ -964,7 +964,13 @@ where
     file.ok_or_else(|| ApiError::internal("sheet read without problems but without a file"))
 }
 
-impl FromRequest for SheetFile {
+/// A [`SheetFile`] upload as a handler receives it: a body above the limit has already answered
+/// 413; any other problem of the body (400, 422) waits in here until the handler has checked the
+/// caller's role (SPEC §7 order: 413, 401, 403, then the body).
+#[derive(Debug)]
+pub struct SheetUpload(pub Result<SheetFile, ApiError>);
+
+impl FromRequest for SheetUpload {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -972,7 +978,12 @@ impl FromRequest for SheetFile {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
         let payload = payload.take();
-        Box::pin(async move { read_sheet_file(&req, payload, SHEET_MAX_BYTES).await })
+        Box::pin(async move {
+            match read_sheet_file(&req, payload, SHEET_MAX_BYTES).await {
+                Err(e @ ApiError::PayloadTooLarge { .. }) => Err(e),
+                other => Ok(SheetUpload(other)),
+            }
+        })
     }
 }
 

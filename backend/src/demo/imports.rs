@@ -70,7 +70,8 @@ fn xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
     let template = crate::report_xlsx::template_workbook().map_err(|e| e.to_string())?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(template)).map_err(|e| e.to_string())?;
     let range = book.worksheet_range("企业名单").map_err(|e| e.to_string())?;
-    let header: Vec<String> = range.rows().next().map(|r| r.iter().map(ToString::to_string).collect()).unwrap_or_default();
+    let header: Vec<String> =
+        range.rows().next().map(|r| r.iter().map(ToString::to_string).collect()).unwrap_or_default();
     let mut out = rust_xlsxwriter::Workbook::new();
     let ws = out.add_worksheet();
     for (c, h) in header.iter().enumerate() {
@@ -78,7 +79,8 @@ fn xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
     }
     for (r, cells) in rows.iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
-            let (r, c) = (u32::try_from(r + 1).map_err(|e| e.to_string())?, u16::try_from(c).map_err(|e| e.to_string())?);
+            let (r, c) =
+                (u32::try_from(r + 1).map_err(|e| e.to_string())?, u16::try_from(c).map_err(|e| e.to_string())?);
             ws.write_string(r, c, v).map_err(|e| e.to_string())?;
         }
     }
@@ -88,8 +90,8 @@ fn xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
 /// `POST /imports/enterprises` with one `file` part; the created enterprises' ids.
 async fn import(api: &Api, token: &str, file_name: &str, bytes: Vec<u8>) -> Result<Vec<i64>, String> {
     const B: &str = "dtpilot-demo-import-5a2d";
-    let mut body =
-        format!("--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\r\n").into_bytes();
+    let mut body = format!("--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\r\n")
+        .into_bytes();
     body.extend_from_slice(&bytes);
     body.extend_from_slice(format!("\r\n--{B}--\r\n").as_bytes());
     let req = TestRequest::default()

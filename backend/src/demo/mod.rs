@@ -42,9 +42,9 @@ use crate::users::{self, NewUser};
 use crate::workflow::today_cst;
 
 use client::*;
+pub use imports::IMPORTED;
 use plan::Goal as G;
 use plan::*;
-pub use imports::IMPORTED;
 pub use summary::{DemoAccount, DemoSummary};
 
 /// The one password of every demo account.

@@ -152,7 +152,8 @@ pub fn member_groups(
     f: ReportFilter,
     added: Option<Range>,
 ) -> Result<Vec<Group>, RepoError> {
-    let grouped = e::table.group_by((e::county, e::industry)).select((e::county, e::industry, count_star())).into_boxed();
+    let grouped =
+        e::table.group_by((e::county, e::industry)).select((e::county, e::industry, count_star())).into_boxed();
     let mut q = crate::scope_enterprises!(grouped, caller);
     q = match added {
         None => q.filter(exists(be::table.filter(be::enterprise_id.eq(e::id)))),
@@ -293,8 +294,7 @@ const INSERT_CHUNK: usize = 500;
 pub fn registered_codes(conn: &mut DbConn, codes: &[String]) -> Result<Vec<String>, RepoError> {
     let mut out = Vec::new();
     for chunk in codes.chunks(1000) {
-        let found: Vec<String> =
-            e::table.filter(e::credit_code.eq_any(chunk)).select(e::credit_code).load(conn)?;
+        let found: Vec<String> = e::table.filter(e::credit_code.eq_any(chunk)).select(e::credit_code).load(conn)?;
         out.extend(found);
     }
     Ok(out)
@@ -302,7 +302,11 @@ pub fn registered_codes(conn: &mut DbConn, codes: &[String]) -> Result<Vec<Strin
 
 /// Insert the checked rows in multi-row statements; their ids in the rows' order. A credit code
 /// registered meanwhile is `Conflict("credit_code")` (the caller's transaction then rolls back).
-pub fn insert_enterprises(conn: &mut DbConn, rows: &[NewEnterprise], now: NaiveDateTime) -> Result<Vec<i64>, RepoError> {
+pub fn insert_enterprises(
+    conn: &mut DbConn,
+    rows: &[NewEnterprise],
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, RepoError> {
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(INSERT_CHUNK) {
         let values: Vec<_> = chunk

@@ -12,8 +12,8 @@ use std::io::Cursor;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use calamine::{Data, Reader, Xlsx};
-use dtpilot_api_types::programme::Page;
 use dtpilot_api_types::problem::PROBLEM_CONTENT_TYPE;
+use dtpilot_api_types::programme::Page;
 use dtpilot_api_types::reports::{ImportError, ImportProblem, ImportResult, ImportView};
 use dtpilot_domain::import::{self, MAX_ROWS, RawCell, RowError};
 use dtpilot_domain::reference::County;
@@ -31,7 +31,7 @@ use crate::repo::reports as repo;
 use crate::report_xlsx;
 use crate::routes::exports::attachment;
 use crate::routes::query::QueryParams;
-use crate::uploads::SheetFile;
+use crate::uploads::{SheetFile, SheetUpload};
 
 /// Who imports: the city, and the county bureaus (rows of their own county only).
 pub const IMPORTERS: &[Role] = &[Role::City, Role::County];
@@ -48,10 +48,8 @@ pub const IMPORTERS: &[Role] = &[Role::City, Role::County];
 )]
 pub async fn get_import_template(caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require(IMPORTERS)?;
-    let bytes = web::block(report_xlsx::template_workbook)
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let bytes =
+        web::block(report_xlsx::template_workbook).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
     Ok(attachment(bytes, "enterprise-import-template.xlsx", "企业名单导入模板.xlsx"))
 }
 
@@ -91,8 +89,8 @@ fn file_error(message: impl Into<String>) -> Vec<RowError> {
 /// the header — or a UTF-8 csv.
 fn read_rows(bytes: &[u8], name: &str) -> Result<Vec<Vec<RawCell>>, Vec<RowError>> {
     if bytes.starts_with(b"PK\x03\x04") {
-        let mut book = Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| file_error(format!("无法读取 xlsx 文件({e}),请使用导入模板")))?;
+        let mut book =
+            Xlsx::new(Cursor::new(bytes)).map_err(|e| file_error(format!("无法读取 xlsx 文件({e}),请使用导入模板")))?;
         let range = book
             .worksheet_range_at(0)
             .ok_or_else(|| file_error("xlsx 文件中没有工作表"))?
@@ -146,7 +144,7 @@ enum Outcome {
     )
 )]
 pub async fn post_enterprise_import(
-    file: SheetFile,
+    upload: SheetUpload,
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
@@ -156,7 +154,7 @@ pub async fn post_enterprise_import(
         (Role::County, None) => return Err(ApiError::forbidden()),
         _ => None,
     };
-    let SheetFile { bytes, name } = file;
+    let SheetFile { bytes, name } = upload.0?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let file_name = name.clone();

@@ -60,7 +60,9 @@ fn too_large(rows: i64) -> ApiError {
     }
 }
 
-async fn xlsx(build: impl FnOnce() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> + Send + 'static) -> Result<Vec<u8>, ApiError> {
+async fn xlsx(
+    build: impl FnOnce() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> + Send + 'static,
+) -> Result<Vec<u8>, ApiError> {
     web::block(build).await.map_err(ApiError::internal)?.map_err(ApiError::internal)
 }
 
@@ -120,7 +122,15 @@ pub async fn get_batch_progress(
             let dates = BatchDates { retrofit_due: batch.retrofit_due, acceptance_end: batch.acceptance_end };
             let page = (format == OutputFormat::Json).then_some(paging);
             if page.is_none() {
-                let (_, _, n) = repo::progress(conn, &caller, batch_id, dates, today, &filter, Some(Paging::new(Some(1), Some(1))))?;
+                let (_, _, n) = repo::progress(
+                    conn,
+                    &caller,
+                    batch_id,
+                    dates,
+                    today,
+                    &filter,
+                    Some(Paging::new(Some(1), Some(1))),
+                )?;
                 if n > MAX_ROWS {
                     return Err(too_large(n));
                 }
@@ -296,9 +306,8 @@ async fn report(
                 by_industry: industries.iter().map(|i| empty_row(i.code(), i.name_zh(), monthly)).collect(),
                 total: empty_row("total", "合计", monthly),
             };
-            let wanted = |c: &str, i: &str| {
-                county.is_none_or(|x| x.code() == c) && industry.is_none_or(|x| x.code() == i)
-            };
+            let wanted =
+                |c: &str, i: &str| county.is_none_or(|x| x.code() == c) && industry.is_none_or(|x| x.code() == i);
             // Members, and members new in the period(s).
             for (c, i, n) in repo::member_groups(conn, &caller, filter, None)? {
                 t.apply(Some(&c), Some(&i), |r| r.enterprises += n);

@@ -58,7 +58,9 @@ pub const COLUMNS: [Column; 11] = [
     Column { field: "industry", header: "行业", help: "必填,行业名称或代码(见“代码表”)" },
     Column { field: "above_designated_size", header: "是否规上企业", help: "必填,是/否" },
     Column { field: "employees", header: "从业人员(人)", help: "必填,非负整数" },
-    Column { field: "annual_revenue", header: "上年营业收入(元)", help: "必填,金额,最多两位小数,如 30000000.00" },
+    Column {
+        field: "annual_revenue", header: "上年营业收入(元)", help: "必填,金额,最多两位小数,如 30000000.00"
+    },
     Column { field: "is_little_giant", header: "是否专精特新“小巨人”", help: "必填,是/否" },
     Column {
         field: "central_fund_excluded",
@@ -520,13 +522,7 @@ mod tests {
     #[test]
     fn csv_with_bom_quotes_and_crlf() {
         let rows = parse_csv("\u{feff}a,\"b,\"\"c\"\"\"\r\n1,,3\n");
-        assert_eq!(
-            rows,
-            vec![
-                vec![t("a"), t("b,\"c\"")],
-                vec![t("1"), RawCell::Empty, t("3")],
-            ]
-        );
+        assert_eq!(rows, vec![vec![t("a"), t("b,\"c\"")], vec![t("1"), RawCell::Empty, t("3")],]);
         assert_eq!(parse_csv("x,y"), vec![vec![t("x"), t("y")]]);
         assert_eq!(data_rows(&parse_csv("h\n1\n,\n2\n")), 2);
     }

@@ -78,7 +78,12 @@ pub fn ImportPanel() -> impl IntoView {
                         _ => {
                             stage.set(Stage::Idle);
                             let p = serde_json::from_str::<dtpilot_api_types::Problem>(&text).unwrap_or_else(|_| {
-                                dtpilot_api_types::Problem::new(status, "http_error", "请求失败", format!("HTTP {status}"))
+                                dtpilot_api_types::Problem::new(
+                                    status,
+                                    "http_error",
+                                    "请求失败",
+                                    format!("HTTP {status}"),
+                                )
                             });
                             error.set(Some(ApiError::Problem(p)));
                         }

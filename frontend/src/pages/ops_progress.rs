@@ -53,9 +53,9 @@ pub fn BatchProgressPanel(
         let id = batch.get();
         async move {
             match id {
-                Some(id) => {
-                    api::get::<BatchProgressView>(&token, &format!("/batches/{id}/progress{}", query.string())).await.map(Some)
-                }
+                Some(id) => api::get::<BatchProgressView>(&token, &format!("/batches/{id}/progress{}", query.string()))
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }
