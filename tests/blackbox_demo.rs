@@ -93,7 +93,7 @@ support::both_databases! {
             assert!(total(&s, &format!("/projects?status={state}"), &city) >= 1, "no project in state {state}");
         }
         // All 14 counties and 4 industries have enterprises; 60 in all.
-        assert_eq!(total(&s, "/enterprises", &city), demo::ENTERPRISES as i64);
+        assert_eq!(total(&s, "/enterprises", &city), (demo::ENTERPRISES + demo::IMPORTED) as i64);
         for &c in County::ALL {
             assert!(total(&s, &format!("/enterprises?county={c}"), &city) >= 1, "no enterprise in {c}");
         }
@@ -163,6 +163,25 @@ support::both_databases! {
         assert!(all(&s, "/projects", &luzhou).iter().all(|p| p["county"] == "luzhou"));
         let stranger = enterprises.iter().find(|e| e["county"] != "luzhou").expect("another county's enterprise");
         assert_eq!(get_status(&s, &format!("/enterprises/{}", stranger["id"]), &luzhou).0, 404);
+
+        // Issue 5: the survey lists were imported (history: the county's and the city's), the
+        // batches show living progress, the reports count the demo.
+        assert_eq!(total(&s, "/imports/enterprises", &city), 2);
+        assert_eq!(total(&s, "/imports/enterprises", &luzhou), 1);
+        let batches = get(&s, "/batches", &city);
+        let third = batches.as_array().and_then(|b| b.last()).map(|b| b["id"].clone()).expect("a batch");
+        assert!(total(&s, &format!("/batches/{third}/progress?stage=none"), &city) >= demo::IMPORTED as i64 / 2, "imported members not applied yet");
+        let first = batches[0]["id"].clone();
+        assert!(total(&s, &format!("/batches/{first}/progress"), &city) >= 1);
+        assert!(total(&s, &format!("/batches/{first}/progress"), &luzhou) <= total(&s, &format!("/batches/{first}/progress"), &city));
+        let weekly = get(&s, "/reports/weekly", &city);
+        let members = weekly["total"]["enterprises"].as_i64().unwrap_or(0);
+        assert!(members >= demo::IMPORTED as i64 / 2 && members < total(&s, "/enterprises", &city), "members of a batch: {members}");
+        assert!(weekly["total"]["projects"].as_i64().unwrap_or(0) >= 1);
+        assert!(weekly["total"]["overdue"].as_i64().unwrap_or(0) >= 1, "the batch dates have passed for some projects");
+        assert_ne!(weekly["total"]["paid_total"], "0.00");
+        let monthly = get(&s, "/reports/monthly", &luzhou);
+        assert_eq!(monthly["by_county"].as_array().map(Vec::len), Some(1));
 
         // The other roles sign in and see work.
         let finance = login(&s, demo::FINANCE);

@@ -216,7 +216,7 @@ pub fn notices_sheet(notices: &[NoticeView]) -> Sheet {
     Sheet { name: "公示清单", columns: NOTICE_COLUMNS, rows }
 }
 
-fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+pub(crate) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     let (Ok(year), Ok(month), Ok(day)) = (u16::try_from(d.year()), u8::try_from(d.month()), u8::try_from(d.day()))
     else {
         return Err(XlsxError::DateTimeRangeError(d.to_string()));

@@ -13,6 +13,7 @@ pub mod export;
 pub mod openapi;
 pub mod password;
 pub mod repo;
+pub mod report_xlsx;
 pub mod routes;
 pub mod scope;
 pub mod settings;

@@ -30,7 +30,7 @@ use diesel::prelude::*;
 
 use crate::auth::Caller;
 use crate::db::DbConn;
-use crate::db::schema::{enterprises, payments, projects};
+use crate::db::schema::{enterprise_imports, enterprises, payments, projects};
 
 /// The backend type of [`DbConn`] (either database).
 pub type Backend = <DbConn as Connection>::Backend;
@@ -187,4 +187,15 @@ pub fn projects(caller: &Caller) -> projects::BoxedQuery<'static, Backend> {
 /// The payment instructions `caller` may see.
 pub fn payments(caller: &Caller) -> payments::BoxedQuery<'static, Backend> {
     scope_payments!(payments::table.into_boxed(), caller)
+}
+
+/// The enterprise imports `caller` may see: the city all, a county bureau those of its county
+/// (made by its own users), nobody else any.
+pub fn enterprise_imports(caller: &Caller) -> enterprise_imports::BoxedQuery<'static, Backend> {
+    let q = enterprise_imports::table.into_boxed();
+    match (caller.role, caller.county) {
+        (dtpilot_domain::state::Role::City, _) => q,
+        (dtpilot_domain::state::Role::County, Some(c)) => q.filter(enterprise_imports::county.eq(c.code())),
+        _ => q.filter(diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(false)),
+    }
 }

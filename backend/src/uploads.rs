@@ -861,6 +861,133 @@ impl<M: DeserializeOwned + 'static> FromRequest for MetaAndPdf<M> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One small file in memory (an import sheet)
+// ---------------------------------------------------------------------------------------------
+
+/// The largest import file (an xlsx or csv survey list): 5 MiB holds far more than
+/// `dtpilot_domain::import::MAX_ROWS` rows.
+pub const SHEET_MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+/// A multipart body of exactly one `file` part, read into memory: the same size rules as
+/// [`MetaAndPdf`] (a declared or streamed body above the limit is 413 before anything else; a
+/// malformed body 400; a missing, repeated or unknown part 422 naming it). The content is not
+/// judged here: the import reads it as xlsx or csv.
+#[derive(Debug)]
+pub struct SheetFile {
+    pub bytes: Vec<u8>,
+    /// The client's file name (last path component, without hidden characters), for display.
+    pub name: String,
+}
+
+fn sheet_file_name(field: &Field) -> String {
+    let raw = field
+        .content_disposition()
+        .and_then(|cd| {
+            cd.get_filename()
+                .map(str::to_string)
+                .or_else(|| cd.get_filename_ext().map(|ext| String::from_utf8_lossy(&ext.value).into_owned()))
+        })
+        .unwrap_or_default();
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = last.chars().filter(|c| !is_hidden_char(*c)).take(MAX_NAME_CHARS).collect();
+    let name = name.trim();
+    if name.is_empty() { "import".to_string() } else { name.to_string() }
+}
+
+/// Reads a one-part (`file`) multipart body of at most `max_bytes` into memory.
+pub async fn read_sheet_file<S>(req: &HttpRequest, payload: S, max_bytes: u64) -> Result<SheetFile, ApiError>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + Unpin + 'static,
+{
+    let body_limit = max_bytes.saturating_add(FRAMING_ALLOWANCE);
+    if declared_length(req).is_some_and(|n| n > body_limit) {
+        return Err(too_large(max_bytes));
+    }
+    let meter = BodyMeter::new(payload, body_limit);
+    if let Err(message) = check_form_data(req) {
+        return Err(if meter.drain_exceeds().await { too_large(max_bytes) } else { ApiError::Malformed(message) });
+    }
+    let mut multipart = Multipart::new(req.headers(), meter.metered());
+    let mut problems = Problems::default();
+    let mut file: Option<SheetFile> = None;
+    while let Some(next) = multipart.next().await {
+        let mut field = match next {
+            Ok(field) => field,
+            Err(e) => {
+                problems.set_malformed(format!("multipart 格式错误({e})"));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let outcome = match name.as_str() {
+            "file" if file.is_none() => {
+                let read = collect_part(&mut field, max_bytes).await;
+                read.map(|bytes| file = Some(SheetFile { bytes, name: sheet_file_name(&field) }))
+            }
+            "file" => {
+                problems.field("file", "file 部分重复");
+                skip_part(&mut field).await
+            }
+            _ => {
+                let shown: String = if name.is_empty() {
+                    "(未命名部分)".to_string()
+                } else {
+                    name.chars().filter(|c| !is_hidden_char(*c)).take(MAX_SHOWN_NAME_CHARS).collect()
+                };
+                problems.field(shown.clone(), format!("不允许的部分 {shown}(只接受 file)"));
+                skip_part(&mut field).await
+            }
+        };
+        match outcome {
+            Ok(()) => {}
+            Err(Stop::TooLarge(limit)) => return Err(too_large(limit)),
+            Err(Stop::Failed(e)) => return Err(e),
+            Err(Stop::Broken(message)) => {
+                if meter.exceeded() {
+                    return Err(too_large(max_bytes));
+                }
+                problems.set_malformed(message);
+                break;
+            }
+        }
+    }
+    drop(multipart);
+    if meter.drain_exceeds().await {
+        return Err(too_large(max_bytes));
+    }
+    if file.is_none() {
+        problems.field("file", "缺少 file 部分(xlsx 或 csv 文件)");
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    file.ok_or_else(|| ApiError::internal("sheet read without problems but without a file"))
+}
+
+/// A [`SheetFile`] upload as a handler receives it: a body above the limit has already answered
+/// 413; any other problem of the body (400, 422) waits in here until the handler has checked the
+/// caller's role (SPEC §7 order: 413, 401, 403, then the body).
+#[derive(Debug)]
+pub struct SheetUpload(pub Result<SheetFile, ApiError>);
+
+impl FromRequest for SheetUpload {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    /// At most [`SHEET_MAX_BYTES`]. Put it first among a handler's arguments, like [`MetaAndPdf`].
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let payload = payload.take();
+        Box::pin(async move {
+            match read_sheet_file(&req, payload, SHEET_MAX_BYTES).await {
+                Err(e @ ApiError::PayloadTooLarge { .. }) => Err(e),
+                other => Ok(SheetUpload(other)),
+            }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rows
 // ---------------------------------------------------------------------------------------------
 

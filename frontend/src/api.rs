@@ -201,6 +201,24 @@ pub async fn upload<T: DeserializeOwned>(
     form: web_sys::FormData,
     on_progress: impl Fn(u32) + 'static,
 ) -> Result<T, ApiError> {
+    let (status, text) = upload_answer(token, path, form, on_progress).await?;
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&text).map_err(network);
+    }
+    Err(match serde_json::from_str::<Problem>(&text) {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Problem(Problem::new(status, "http_error", "请求失败", format!("HTTP {status}"))),
+    })
+}
+
+/// [`upload`] answering the status and the body as they came (for answers whose error body is
+/// richer than a [`Problem`], like an import's errors with their rows).
+pub async fn upload_answer(
+    token: &str,
+    path: &str,
+    form: web_sys::FormData,
+    on_progress: impl Fn(u32) + 'static,
+) -> Result<(u16, String), ApiError> {
     let xhr = web_sys::XmlHttpRequest::new().map_err(js_error)?;
     xhr.open("POST", &format!("{BASE}{path}")).map_err(js_error)?;
     xhr.set_request_header("Authorization", &format!("Bearer {token}")).map_err(js_error)?;
@@ -230,11 +248,5 @@ pub async fn upload<T: DeserializeOwned>(
     if status == 0 {
         return Err(network("upload failed"));
     }
-    if (200..300).contains(&status) {
-        return serde_json::from_str(&text).map_err(network);
-    }
-    Err(match serde_json::from_str::<Problem>(&text) {
-        Ok(p) => ApiError::Problem(p),
-        Err(_) => ApiError::Problem(Problem::new(status, "http_error", "请求失败", format!("HTTP {status}"))),
-    })
+    Ok((status, text))
 }

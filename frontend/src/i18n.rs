@@ -251,3 +251,36 @@ pub fn county_name(county: dtpilot_domain::reference::County, lang: Lang) -> &'s
 pub fn industry_name(industry: dtpilot_domain::reference::Industry, lang: Lang) -> &'static str {
     if lang == Lang::Zh { industry.name_zh() } else { industry.name_en() }
 }
+
+// --- Batch progress, 周调度/月通报 and enterprise imports (issue 5) --------------------------------
+
+/// A reporting stage of the batch progress and the reports.
+pub fn stage_name(stage: dtpilot_domain::report::Stage, lang: Lang) -> &'static str {
+    use dtpilot_domain::report::Stage::*;
+    if lang == Lang::Zh {
+        return stage.name_zh();
+    }
+    match stage {
+        None => "Not applied",
+        Drafting => "Preparing",
+        Submitted => "Submitted",
+        UnderReview => "Under review",
+        Approved => "Approved / in notice",
+        InProgress => "In progress",
+        AwaitingAcceptance => "Awaiting acceptance",
+        Accepted => "Accepted / settled",
+        Failed => "Failed",
+        Rejected => "Rejected",
+        Cancelled => "Cancelled",
+    }
+}
+
+/// The column of an import file named by its wire field (the template's Chinese header).
+pub fn import_field_name(field: &str, lang: Lang) -> String {
+    match dtpilot_domain::import::COLUMNS.iter().find(|c| c.field == field) {
+        Some(c) if lang == Lang::Zh => c.header.to_string(),
+        Some(c) => c.field.to_string(),
+        Option::None if lang == Lang::Zh && field == "file" => "文件".to_string(),
+        Option::None => field.to_string(),
+    }
+}

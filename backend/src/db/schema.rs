@@ -363,3 +363,22 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::joinable!(projects -> enterprises (enterprise_id));
 // The dashboard groups accepted projects by the enterprise's size class and the level reached.
 diesel::allow_columns_to_appear_in_same_group_by_clause!(enterprises::above_designated_size, projects::achieved_level);
+
+diesel::table! {
+    /// One row per successful import of an enterprise survey list (`POST /imports/enterprises`).
+    enterprise_imports (id) {
+        id -> BigInt,
+        file_name -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        created -> BigInt,
+        county -> Nullable<Text>,
+        imported_by -> BigInt,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(enterprise_imports -> users (imported_by));
+diesel::allow_tables_to_appear_in_same_query!(enterprise_imports, users);
+// The reports sum instructions by their county and their enterprise's industry.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(payments::county, enterprises::industry);

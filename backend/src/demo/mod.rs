@@ -19,6 +19,7 @@
 //! Every account has the password [`PASSWORD`]; [`DemoSummary::banner`] lists them all.
 
 mod client;
+mod imports;
 mod plan;
 mod summary;
 
@@ -41,6 +42,7 @@ use crate::users::{self, NewUser};
 use crate::workflow::today_cst;
 
 use client::*;
+pub use imports::IMPORTED;
 use plan::Goal as G;
 use plan::*;
 pub use summary::{DemoAccount, DemoSummary};
@@ -188,6 +190,7 @@ pub async fn seed(state: web::Data<AppState>) -> Result<DemoSummary, String> {
     let batch_ids = programme(&api, &tokens, &mut ents).await?;
     enterprise_accounts(&api, &tokens, &mut ents, &mut summary).await?;
     projects(&api, &tokens, &mut ents, &batch_ids, &timeline).await?;
+    imports::seed_imports(&api, &tokens.city, tokens.county(County::Luzhou)?, batch_ids[2]).await?;
     // Last: a provider suspended after its contracts were signed; credit flags found later.
     let (suspended, _) = tokens.providers[PROVIDERS - 1];
     api.patch(
@@ -223,7 +226,7 @@ pub async fn seed(state: web::Data<AppState>) -> Result<DemoSummary, String> {
             summary.guide.push((e.username(), s, e.name.clone()));
         }
     }
-    summary.enterprises = ents.len();
+    summary.enterprises = ents.len() + IMPORTED;
     summary.providers = PROVIDERS;
     summary.batches = BATCHES.len();
     summary.notices_closed = 2;

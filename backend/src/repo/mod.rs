@@ -7,6 +7,7 @@ pub mod enterprises;
 pub mod payments;
 pub mod projects;
 pub mod providers;
+pub mod reports;
 
 use diesel::result::Error as DieselError;
 

@@ -51,6 +51,40 @@ fn totals(groups: &[q::PaymentGroup], kinds_in: bool, statuses: &[&str]) -> Fund
     t
 }
 
+/// 实施方案 附件1: each target against the records over the caller's scope (the dashboard and the
+/// 周调度 / 月通报 show the same lines).
+pub fn targets(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    profile: &dtpilot_domain::PolicyProfile,
+) -> Result<Vec<TargetView>, ApiError> {
+    let accepted = q::accepted_by_size_and_level(conn, caller)?;
+    let count = |f: &dyn Fn(bool, i64) -> bool| -> i64 {
+        accepted.iter().filter(|(above, level, _)| f(*above, *level)).map(|(_, _, n)| n).sum()
+    };
+    let mut targets = Vec::new();
+    for t in &profile.targets {
+        let actual = match t.actual {
+            TargetMeasure::AcceptedAboveSize => Some(count(&|above, _| above)),
+            TargetMeasure::AcceptedBelowSize => Some(count(&|above, _| !above)),
+            TargetMeasure::Level2AboveSize => Some(count(&|above, l| above && l >= 2)),
+            TargetMeasure::Level2BelowSize => Some(count(&|above, l| !above && l >= 2)),
+            TargetMeasure::Level4 => Some(count(&|_, l| l == 4)),
+            TargetMeasure::LittleGiantsInProgramme => Some(q::little_giants_in_programme(conn, caller)?),
+            TargetMeasure::ActiveProviders => Some(q::active_providers(conn)?),
+            TargetMeasure::None => None,
+        };
+        targets.push(TargetView {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            target: t.value,
+            actual,
+            source: t.source.clone(),
+        });
+    }
+    Ok(targets)
+}
+
 /// Annex 1 targets against the records; by county, industry and batch; funds budgeted, committed,
 /// paid and recovered — each over the caller's scope.
 #[utoipa::path(
@@ -65,32 +99,9 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
         .db(move |conn| {
             let projects = q::project_groups(conn, &caller)?;
             let enterprises = q::enterprise_groups(conn, &caller)?;
-            let accepted = q::accepted_by_size_and_level(conn, &caller)?;
             let payments = q::payment_groups(conn, &caller)?;
             let batch_names = batches::names(conn)?;
-            let count = |f: &dyn Fn(bool, i64) -> bool| -> i64 {
-                accepted.iter().filter(|(above, level, _)| f(*above, *level)).map(|(_, _, n)| n).sum()
-            };
-            let mut targets = Vec::new();
-            for t in &st.profile.targets {
-                let actual = match t.actual {
-                    TargetMeasure::AcceptedAboveSize => Some(count(&|above, _| above)),
-                    TargetMeasure::AcceptedBelowSize => Some(count(&|above, _| !above)),
-                    TargetMeasure::Level2AboveSize => Some(count(&|above, l| above && l >= 2)),
-                    TargetMeasure::Level2BelowSize => Some(count(&|above, l| !above && l >= 2)),
-                    TargetMeasure::Level4 => Some(count(&|_, l| l == 4)),
-                    TargetMeasure::LittleGiantsInProgramme => Some(q::little_giants_in_programme(conn, &caller)?),
-                    TargetMeasure::ActiveProviders => Some(q::active_providers(conn)?),
-                    TargetMeasure::None => None,
-                };
-                targets.push(TargetView {
-                    key: t.key.clone(),
-                    name: t.name.clone(),
-                    target: t.value,
-                    actual,
-                    source: t.source.clone(),
-                });
-            }
+            let targets = targets(conn, &caller, &st.profile)?;
 
             let mut by_status = BTreeMap::new();
             let mut by_county: Vec<BreakdownRow> =

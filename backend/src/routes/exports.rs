@@ -118,7 +118,7 @@ pub fn disposition(ascii: &str, chinese: &str) -> ContentDisposition {
 }
 
 /// The answer: the xlsx file, as an attachment, not to be cached.
-fn attachment(bytes: Vec<u8>, ascii: &str, chinese: &str) -> HttpResponse {
+pub fn attachment(bytes: Vec<u8>, ascii: &str, chinese: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(XLSX_CONTENT_TYPE)
         .insert_header(disposition(ascii, chinese))

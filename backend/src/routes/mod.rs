@@ -23,6 +23,7 @@ pub mod docs;
 pub mod enterprises;
 pub mod exports;
 pub mod health;
+pub mod imports;
 pub mod json;
 pub mod notices;
 pub mod payments;
@@ -31,6 +32,7 @@ pub mod providers;
 pub mod query;
 pub mod quote;
 pub mod reference;
+pub mod reports;
 pub mod uploads_routes;
 pub mod users;
 
@@ -177,6 +179,12 @@ route_table! {
     Get   "/api/v1/batches"                            => batches::get_batches,                 AnySignedIn, None;
     Get   "/api/v1/batches/{id}"                       => batches::get_batch,                   AnySignedIn, Batch;
     Post  "/api/v1/batches/{id}/enterprises"           => batches::post_batch_enterprises,      Roles(&[Role::City]), Batch;
+    Get   "/api/v1/batches/{id}/progress"              => reports::get_batch_progress,          Roles(&[Role::City, Role::County]), Batch;
+    Get   "/api/v1/reports/weekly"                     => reports::get_weekly_report,           Roles(&[Role::City, Role::County]), None;
+    Get   "/api/v1/reports/monthly"                    => reports::get_monthly_report,          Roles(&[Role::City, Role::County]), None;
+    Get   "/api/v1/imports/enterprises/template.xlsx"  => imports::get_import_template,         Roles(&[Role::City, Role::County]), None;
+    Post  "/api/v1/imports/enterprises"                => imports::post_enterprise_import,      Roles(&[Role::City, Role::County]), None;
+    Get   "/api/v1/imports/enterprises"                => imports::get_enterprise_imports,      Roles(&[Role::City, Role::County]), None;
     Post  "/api/v1/projects"                           => projects::post_project,               Roles(&[Role::Enterprise]), None;
     Get   "/api/v1/projects"                           => projects::get_projects,               AnySignedIn, None;
     Get   "/api/v1/projects/{id}"                      => projects::get_project,                AnySignedIn, Project;

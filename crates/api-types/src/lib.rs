@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod problem;
 pub mod programme;
 pub mod quote;
+pub mod reports;
 pub mod workflow;
 
 pub use problem::{FieldError, Problem};

@@ -24,6 +24,9 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-payments", "拨付审批", "Payments"),
         ("tab-progress", "进度", "Progress"),
         ("tab-pool", "批次与服务商", "Batches & providers"),
+        ("tab-batch-progress", "批次进度", "Batch progress"),
+        ("tab-reports", "周调度/月通报", "Weekly / monthly"),
+        ("tab-import", "导入企业", "Import enterprises"),
     ];
     let body = move || match tab.get() {
         0 => view! { <ReviewTab reload=reload /> }.into_any(),
@@ -42,6 +45,7 @@ pub fn CityDashboard() -> impl IntoView {
             </section>
         }
         .into_any(),
+        5..=7 => crate::pages::ops_progress::ops_tab(tab.get() - 5, true),
         _ => view! {
             <BatchesPanel />
             <ProvidersPanel />

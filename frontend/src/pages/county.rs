@@ -65,6 +65,7 @@ pub fn CountyDashboard() -> impl IntoView {
             </p>
             <NoticeList manage=false reload=notices_reload />
         </section>
+        {crate::pages::ops_progress::ops_sections()}
     }
 }
 

@@ -1,0 +1,284 @@
+//! `GET /imports/enterprises/template.xlsx`, `POST /imports/enterprises` (multipart `file`: xlsx,
+//! or csv in UTF-8 with or without BOM), `GET /imports/enterprises` (the history) — the city, and
+//! each county bureau for its own county's enterprises.
+//!
+//! Every row is checked (`dtpilot_domain::import`); any error and nothing is imported: 422 with
+//! every error `{row, field, message}`. Otherwise all rows are inserted in one transaction (multi-row
+//! INSERTs), with one history row and one audit event.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use calamine::{Data, Reader, Xlsx};
+use dtpilot_api_types::problem::PROBLEM_CONTENT_TYPE;
+use dtpilot_api_types::programme::Page;
+use dtpilot_api_types::reports::{ImportError, ImportProblem, ImportResult, ImportView};
+use dtpilot_domain::import::{self, MAX_ROWS, RawCell, RowError};
+use dtpilot_domain::reference::County;
+use dtpilot_domain::state::Role;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, write_transaction};
+use crate::error::ApiError;
+use crate::repo::Paging;
+use crate::repo::reports as repo;
+use crate::report_xlsx;
+use crate::routes::exports::attachment;
+use crate::routes::query::QueryParams;
+use crate::uploads::{SheetFile, SheetUpload};
+
+/// Who imports: the city, and the county bureaus (rows of their own county only).
+pub const IMPORTERS: &[Role] = &[Role::City, Role::County];
+
+/// The template to fill: the header row, the instructions and the code tables.
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/enterprises/template.xlsx",
+    tag = "imports",
+    responses(
+        (status = 200, description = "企业名单导入模板(xlsx:企业名单、填写说明、代码表)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, description = "角色无权"),
+    )
+)]
+pub async fn get_import_template(caller: Caller) -> Result<HttpResponse, ApiError> {
+    caller.require(IMPORTERS)?;
+    let bytes =
+        web::block(report_xlsx::template_workbook).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
+    Ok(attachment(bytes, "enterprise-import-template.xlsx", "企业名单导入模板.xlsx"))
+}
+
+/// A number cell as the digits it shows: integral values below 2^53 exactly, other values as
+/// written; above 2^53 the digits are not what was typed.
+#[allow(clippy::float_arithmetic, clippy::cast_possible_truncation)]
+fn number_cell(f: f64) -> RawCell {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if !f.is_finite() {
+        RawCell::Text(f.to_string())
+    } else if f.abs() >= EXACT {
+        RawCell::Imprecise(format!("{f}"))
+    } else if f.fract() == 0.0 {
+        RawCell::Number(format!("{}", f as i64))
+    } else {
+        RawCell::Number(format!("{f}"))
+    }
+}
+
+fn raw(cell: &Data) -> RawCell {
+    match cell {
+        Data::Empty => RawCell::Empty,
+        Data::String(s) => RawCell::Text(s.clone()),
+        Data::Int(i) if i.unsigned_abs() >= (1 << 53) => RawCell::Text(i.to_string()),
+        Data::Int(i) => RawCell::Number(i.to_string()),
+        Data::Float(f) => number_cell(*f),
+        Data::Bool(b) => RawCell::Text(if *b { "是" } else { "否" }.to_string()),
+        other => RawCell::Text(other.to_string()),
+    }
+}
+
+fn file_error(message: impl Into<String>) -> Vec<RowError> {
+    vec![RowError { row: 1, field: "file".into(), message: message.into() }]
+}
+
+/// The file's rows: an xlsx (by its zip signature) — the first sheet, whose first row must be
+/// the header — or a UTF-8 csv.
+fn read_rows(bytes: &[u8], name: &str) -> Result<Vec<Vec<RawCell>>, Vec<RowError>> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut book =
+            Xlsx::new(Cursor::new(bytes)).map_err(|e| file_error(format!("无法读取 xlsx 文件({e}),请使用导入模板")))?;
+        let range = book
+            .worksheet_range_at(0)
+            .ok_or_else(|| file_error("xlsx 文件中没有工作表"))?
+            .map_err(|e| file_error(format!("无法读取第一个工作表({e})")))?;
+        if range.start().is_some_and(|(row, _)| row > 0) {
+            return Err(file_error("第一个工作表的第 1 行应为表头(请使用导入模板)"));
+        }
+        return Ok(range.rows().map(|r| r.iter().map(raw).collect()).collect());
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || name.to_lowercase().ends_with(".xls") {
+        return Err(file_error("不支持旧版 Excel(.xls)文件,请另存为 .xlsx 或 UTF-8 编码的 .csv"));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| file_error("文件既不是 xlsx,也不是 UTF-8 编码的 csv(如用 Excel 另存 csv,请选“CSV UTF-8”)"))?;
+    Ok(import::parse_csv(text))
+}
+
+fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<RowError>) -> HttpResponse {
+    let body = ImportProblem {
+        type_: format!("https://dtpilot.example/problems/{code}"),
+        title: "请求内容未通过校验".into(),
+        status: status.as_u16(),
+        detail,
+        code: code.into(),
+        created: 0,
+        errors: errors.into_iter().map(|e| ImportError { row: e.row, field: e.field, message: e.message }).collect(),
+    };
+    HttpResponse::build(status).insert_header(("content-type", PROBLEM_CONTENT_TYPE)).json(body)
+}
+
+/// What the transaction decided.
+enum Outcome {
+    Created(ImportResult),
+    Invalid(Vec<RowError>),
+}
+
+/// Import an enterprise survey list. Every row is checked as `POST /enterprises` checks it, plus:
+/// a credit code already registered or repeated in the file is an error; a county bureau may
+/// import only its own county's enterprises. Any error → 422 with every error, nothing imported.
+#[utoipa::path(
+    post,
+    path = "/api/v1/imports/enterprises",
+    tag = "imports",
+    request_body(content = inline(ImportForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "已全部导入", body = ImportResult),
+        (status = 400, description = "不是 multipart/form-data"),
+        (status = 403, description = "角色无权"),
+        (status = 413, description = "文件超过 5 MiB"),
+        (status = 422, description = "有错误(全部列出,未导入任何一行),或超过 5000 行", body = ImportProblem),
+    )
+)]
+pub async fn post_enterprise_import(
+    upload: SheetUpload,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(IMPORTERS)?;
+    let only_county = match (caller.role, caller.county) {
+        (Role::County, Some(c)) => Some(c),
+        (Role::County, None) => return Err(ApiError::forbidden()),
+        _ => None,
+    };
+    let SheetFile { bytes, name } = upload.0?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let file_name = name.clone();
+    let rows = web::block(move || read_rows(&bytes, &name)).await.map_err(ApiError::internal)?;
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(errors) => {
+            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", "无法读取文件".into(), errors));
+        }
+    };
+    let n = import::data_rows(&rows);
+    if n > MAX_ROWS {
+        let message = format!("文件有 {n} 行企业数据,超过单次导入上限 {MAX_ROWS} 行,请分批导入");
+        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too_many_rows", message.clone(), file_error(message)));
+    }
+    let now = db::now_utc();
+    let outcome = state
+        .db(move |conn| {
+            write_transaction(conn, |c| {
+                // Every cell that could be a code (cheap: one indexed IN per 1000).
+                let mut candidates: Vec<String> = rows
+                    .iter()
+                    .skip(1)
+                    .flat_map(|r| r.iter())
+                    .filter_map(|cell| match cell {
+                        RawCell::Text(s) | RawCell::Number(s) if s.trim().chars().count() == 18 => {
+                            Some(s.trim().to_uppercase())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                candidates.sort();
+                candidates.dedup();
+                let registered: HashSet<String> = repo::registered_codes(c, &candidates)?.into_iter().collect();
+                let checked = import::check_sheet(&rows, only_county, |code| registered.contains(code));
+                let new = match checked {
+                    Ok(new) => new,
+                    Err(errors) => return Ok(Outcome::Invalid(errors)),
+                };
+                let ids = repo::insert_enterprises(c, &new, now)?;
+                let created = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+                let record = repo::NewImport {
+                    file_name: &file_name,
+                    sha256: &sha256,
+                    size_bytes: size,
+                    created,
+                    county: only_county,
+                    user_id: caller.user_id,
+                };
+                let id = repo::record_import(c, &record, now)?;
+                let event = audit::Event::new("enterprise.import", "enterprise_import", id).by(Some(&caller)).after(
+                    &serde_json::json!({
+                        "file_name": file_name, "sha256": sha256, "size_bytes": size,
+                        "created": created, "enterprise_ids": ids,
+                    }),
+                )?;
+                audit::record(c, event, now)?;
+                Ok::<_, ApiError>(Outcome::Created(ImportResult { id, created, enterprise_ids: ids, errors: vec![] }))
+            })
+        })
+        .await;
+    match outcome {
+        Ok(Outcome::Created(result)) => Ok(HttpResponse::Created().json(result)),
+        Ok(Outcome::Invalid(errors)) => {
+            let detail = format!("共 {} 处错误,未导入任何企业;请改正后重新上传", errors.len());
+            Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "import_invalid", detail, errors))
+        }
+        // A code registered between the check and the insert.
+        Err(ApiError::Conflict { .. }) => Err(ApiError::Conflict {
+            code: "duplicate",
+            detail: "导入期间有企业以相同统一社会信用代码登记,请重新上传".into(),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The multipart form of an import (for the OpenAPI document).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// The survey list: xlsx (the template) or csv in UTF-8.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportsQuery {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// The imports made (city: all; a county bureau: its own county's), newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/enterprises",
+    tag = "imports",
+    params(ImportsQuery),
+    responses(
+        (status = 200, description = "导入记录", body = Page<ImportView>),
+        (status = 403, description = "角色无权"),
+    )
+)]
+pub async fn get_enterprise_imports(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ImportsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(IMPORTERS)?;
+    let QueryParams(q) = query;
+    let paging = Paging::new(q.page, q.per_page);
+    let (rows, total) = state.db(move |conn| Ok(repo::imports(conn, &caller, paging)?)).await?;
+    let items = rows
+        .into_iter()
+        .map(|(id, file_name, sha256, size_bytes, created, county, imported_by, imported_at)| ImportView {
+            id,
+            file_name,
+            sha256,
+            size_bytes,
+            created,
+            county: county.as_deref().and_then(County::from_code),
+            imported_by,
+            imported_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(paging.page(items, total)))
+}
