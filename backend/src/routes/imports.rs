@@ -140,7 +140,7 @@ enum Outcome {
         (status = 400, description = "不是 multipart/form-data"),
         (status = 403, description = "角色无权"),
         (status = 413, description = "文件超过 5 MiB"),
-        (status = 422, description = "有错误(全部列出,未导入任何一行),或超过 5000 行", body = ImportProblem),
+        (status = 422, description = "有错误:全部列出,未导入任何一行(`import_invalid`);或超过 5000 行(`too_many_rows`);或无法读取文件(`invalid_file`)。此时 `errors` 的每一项另有 `row`(表格行号,第 1 行为表头),即 `ImportProblem`"),
     )
 )]
 pub async fn post_enterprise_import(

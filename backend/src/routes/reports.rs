@@ -85,6 +85,7 @@ pub struct ProgressQuery {
     page: Option<i64>,
     per_page: Option<i64>,
     /// `xlsx`: every matching member as a workbook (批次进度.xlsx), no paging.
+    #[param(inline)]
     format: Option<OutputFormat>,
 }
 
@@ -191,6 +192,7 @@ pub struct WeeklyQuery {
     industry: Option<Industry>,
     /// A day of the week to report (Monday to Sunday); default: this week (China Standard Time).
     week: Option<NaiveDate>,
+    #[param(inline)]
     format: Option<OutputFormat>,
 }
 
@@ -203,6 +205,7 @@ pub struct MonthlyQuery {
     industry: Option<Industry>,
     /// A day of the month to report; default: this month (China Standard Time).
     month: Option<NaiveDate>,
+    #[param(inline)]
     format: Option<OutputFormat>,
 }
 
