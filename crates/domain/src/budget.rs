@@ -180,7 +180,7 @@ impl PoolUse {
 
     /// Over budget? The central fund: each part within its own limit (retrofit ≤ its part, the
     /// others ≤ the rest: R13 stays true as money moves); the others: the whole within the amount.
-    pub fn over(&self) -> bool {
+    pub fn is_over(&self) -> bool {
         match self.retrofit_amount {
             Some(r) => self.used_retrofit > r || self.used_other > self.amount - r,
             None => self.used() > self.amount,
@@ -341,13 +341,13 @@ mod tests {
             used_retrofit: m(r),
             used_other: m(o),
         };
-        assert!(!central("800", "200").over());
-        assert!(central("800.01", "0").over());
-        assert!(central("0", "200.01").over());
+        assert!(!central("800", "200").is_over());
+        assert!(central("800.01", "0").is_over());
+        assert!(central("0", "200.01").is_over());
         let city = PoolUse { amount: m("1000"), retrofit_amount: None, used_retrofit: m("900"), used_other: m("100") };
-        assert!(!city.over());
+        assert!(!city.is_over());
         assert_eq!(city.remaining(), Money::ZERO);
-        assert!(PoolUse { used_other: m("100.01"), ..city }.over());
+        assert!(PoolUse { used_other: m("100.01"), ..city }.is_over());
     }
 
     #[test]

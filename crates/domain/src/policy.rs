@@ -131,6 +131,14 @@ pub enum TargetMeasure {
     LittleGiantsInProgramme,
     /// Providers active in the pool.
     ActiveProviders,
+    /// Enterprises granted a cloud subsidy (R11).
+    OnCloud,
+    /// Digital workshop / smart factory awards (R12).
+    DigitalWorkshopAwards,
+    /// Chain-type case awards (R12).
+    ChainCaseAwards,
+    /// Collected case awards (R12).
+    CollectedCaseAwards,
     /// Not counted from dtpilot's records (yet).
     None,
 }
