@@ -322,7 +322,20 @@ fn exercise(c: &mut DbConn) {
     let b = payment(c, p3, Some("tunliu"), "balance", 200_000);
     let r = payment(c, p4, Some("luzhou"), "recovery", 200_000);
     let d = payment(c, p1, None, "diagnosis", 30_000);
-    for (id, to) in [(a, "approved"), (a, "paid"), (b, "approved"), (r, "cancelled"), (d, "approved")] {
+    // The other kinds (R11, R12): a cloud subsidy of an enterprise's county, an award to a provider.
+    let cl = payment(c, p1, Some("luzhou"), "cloud", 12_345);
+    let aw = payment(c, p1, None, "award", 100_000);
+    for (id, to) in [
+        (a, "approved"),
+        (a, "paid"),
+        (b, "approved"),
+        (r, "cancelled"),
+        (d, "approved"),
+        (cl, "approved"),
+        (cl, "paid"),
+        (aw, "approved"),
+        (aw, "paid"),
+    ] {
         diesel::update(pay::table.find(id)).set(pay::status.eq(to)).execute(c).expect("payment status");
     }
     assert_totals(c, "after payments");
@@ -355,15 +368,18 @@ support::both_databases! {
         let pool = migrated(url);
         let mut conn = pool.get().expect("conn");
         exercise(&mut conn);
-        // Take the read-path migration back (the totals are dropped) and apply it again.
-        let reverted = match &mut *conn {
-            DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS).map(|v| v.to_string()),
-            DbConn::Postgresql(c) => c.revert_last_migration(db::POSTGRES_MIGRATIONS).map(|v| v.to_string()),
+        // Take the read-path migration back (the totals are dropped; the ledger-budgets migration
+        // after it first) and apply them again.
+        for expected in ["000014", "000013"] {
+            let reverted = match &mut *conn {
+                DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS).map(|v| v.to_string()),
+                DbConn::Postgresql(c) => c.revert_last_migration(db::POSTGRES_MIGRATIONS).map(|v| v.to_string()),
+            }
+            .expect("revert");
+            assert!(reverted.contains(expected), "reverted {reverted}");
         }
-        .expect("revert");
-        assert!(reverted.contains("000013"), "reverted {reverted}");
         drop(conn);
-        assert_eq!(db::run_migrations(&pool).expect("up again").len(), 1);
+        assert_eq!(db::run_migrations(&pool).expect("up again").len(), 2);
         let mut conn = pool.get().expect("conn");
         assert_totals(&mut conn, "after the migration filled them");
         // And they keep following.
