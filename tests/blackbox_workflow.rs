@@ -289,7 +289,9 @@ support::both_databases! {
         t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
         t.evaluate(pid, 2);
         assert_eq!(t.project(pid)["status"], "settled", "balance and recovery both 0.00");
-        assert_eq!(t.w.get_json(&format!("/payments?project_id={pid}"), &t.city)["total"], 0);
+        // No retrofit instruction: only the provider's diagnosis subsidy (R10), due at acceptance.
+        let page = t.w.get_json(&format!("/payments?project_id={pid}"), &t.city);
+        assert_eq!((page["total"].as_i64(), page["items"][0]["kind"].as_str()), (Some(1), Some("diagnosis")));
     }
 }
 
