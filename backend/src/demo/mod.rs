@@ -19,6 +19,7 @@
 //! Every account has the password [`PASSWORD`]; [`DemoSummary::banner`] lists them all.
 
 mod client;
+mod ledger;
 mod plan;
 mod summary;
 
@@ -188,6 +189,7 @@ pub async fn seed(state: web::Data<AppState>) -> Result<DemoSummary, String> {
     let batch_ids = programme(&api, &tokens, &mut ents).await?;
     enterprise_accounts(&api, &tokens, &mut ents, &mut summary).await?;
     projects(&api, &tokens, &mut ents, &batch_ids, &timeline).await?;
+    ledger::seed(&api, &tokens, &ents, &timeline).await?;
     // Last: a provider suspended after its contracts were signed; credit flags found later.
     let (suspended, _) = tokens.providers[PROVIDERS - 1];
     api.patch(
