@@ -251,3 +251,29 @@ pub fn county_name(county: dtpilot_domain::reference::County, lang: Lang) -> &'s
 pub fn industry_name(industry: dtpilot_domain::reference::Industry, lang: Lang) -> &'static str {
     if lang == Lang::Zh { industry.name_zh() } else { industry.name_en() }
 }
+
+// ---- ledger budgets (issue 5: other subsidies, awards and budgets) ----
+
+pub fn award_kind_name(kind: dtpilot_domain::policy::AwardKind, lang: Lang) -> &'static str {
+    use dtpilot_domain::policy::AwardKind::*;
+    let en = match kind {
+        ExcellentProvider => "Excellent provider",
+        ExcellentProduct => "Excellent product",
+        StandardPackage => "Industry standard package",
+        BenchmarkEnterprise => "Benchmark enterprise",
+        DigitalWorkshop => "Digital workshop / smart factory",
+        ChainCase => "Chain-type case",
+        CollectedCase => "Collected case",
+    };
+    if lang == Lang::Zh { kind.name_zh() } else { en }
+}
+
+pub fn fund_name(fund: dtpilot_domain::budget::Fund, lang: Lang) -> &'static str {
+    use dtpilot_domain::budget::Fund::*;
+    let en = match fund {
+        Central => "Central fund",
+        City => "City fund",
+        County => "County fund",
+    };
+    if lang == Lang::Zh { fund.name_zh() } else { en }
+}

@@ -11,6 +11,7 @@ use crate::pages::city_notices::{NoticeForm, NoticeList};
 use crate::pages::city_payments::PaymentApprovals;
 use crate::pages::city_progress::ProgressPanel;
 use crate::pages::dashboard::Tabs;
+use crate::pages::ledger_budgets::BudgetsAndAwards;
 use crate::pages::pool::{BatchesPanel, ProvidersPanel};
 
 #[component]
@@ -24,6 +25,7 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-payments", "拨付审批", "Payments"),
         ("tab-progress", "进度", "Progress"),
         ("tab-pool", "批次与服务商", "Batches & providers"),
+        ("tab-budgets", "预算与奖补", "Budgets & awards"),
     ];
     let body = move || match tab.get() {
         0 => view! { <ReviewTab reload=reload /> }.into_any(),
@@ -42,6 +44,7 @@ pub fn CityDashboard() -> impl IntoView {
             </section>
         }
         .into_any(),
+        5 => view! { <BudgetsAndAwards reload=reload /> }.into_any(),
         _ => view! {
             <BatchesPanel />
             <ProvidersPanel />
