@@ -32,6 +32,9 @@ fn fen(v: &Value) -> i64 {
     yuan.parse::<i64>().expect("yuan") * 100 + fen.parse::<i64>().expect("fen")
 }
 
+/// (county, kind, status, amount, central, city, county part) of an instruction.
+type PaymentRow = (Option<String>, String, String, i64, i64, i64, i64);
+
 struct Pilot {
     url: String,
     w: World,
@@ -90,7 +93,12 @@ impl Pilot {
         }
         let e = self.w.ok("/enterprises", &self.county, &body, 201);
         let id = e["id"].as_i64().expect("id");
-        self.w.ok(&format!("/batches/{}/enterprises", self.batch_id), &self.city, &json!({"enterprise_ids": [id]}), 200);
+        self.w.ok(
+            &format!("/batches/{}/enterprises", self.batch_id),
+            &self.city,
+            &json!({"enterprise_ids": [id]}),
+            200,
+        );
         self.w.ok(&format!("/enterprises/{id}/assignment"), &self.city, &json!({"provider_id": self.provider_id}), 201);
         for fee in fees {
             let meta = json!({"estimated_level": 1, "summary": "设备联网率低", "common_needs": ["设备联网"], "individual_needs": ["能耗监测"], "fee": fee});
@@ -107,19 +115,33 @@ impl Pilot {
             "planned_eligible_investment": planned, "target_level": target, "overlapping_support_declared": false});
         let pid = self.w.ok("/projects", ent, &body, 201)["id"].as_i64().expect("id");
         self.w.ok(&format!("/projects/{pid}/submit"), ent, &json!({}), 200);
-        self.w.ok(&format!("/projects/{pid}/county-review"), &self.county, &json!({"decision": "recommend", "comment": "材料齐全"}), 200);
+        self.w.ok(
+            &format!("/projects/{pid}/county-review"),
+            &self.county,
+            &json!({"decision": "recommend", "comment": "材料齐全"}),
+            200,
+        );
         pid
     }
 
     fn approve(&self, pid: i64) -> reqwest::blocking::Response {
-        self.w.post(&format!("/projects/{pid}/city-review"), &self.city, &json!({"decision": "approve", "comment": "同意"}))
+        self.w.post(
+            &format!("/projects/{pid}/city-review"),
+            &self.city,
+            &json!({"decision": "approve", "comment": "同意"}),
+        )
     }
 
     /// Approved, noticed and cleared.
     fn through_notice(&self, ent: &str, planned: &str, target: u8) -> i64 {
         let pid = self.recommended(ent, planned, target);
         assert_eq!(self.approve(pid).status().as_u16(), 200);
-        let notice = self.w.ok("/notices", &self.city, &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}), 201);
+        let notice = self.w.ok(
+            "/notices",
+            &self.city,
+            &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}),
+            201,
+        );
         self.w.ok(&format!("/notices/{}/close", notice["id"]), &self.city, &json!({"upheld_project_ids": []}), 200);
         pid
     }
@@ -131,7 +153,12 @@ impl Pilot {
 
     fn pay(&self, id: i64) -> Value {
         self.w.ok(&format!("/payments/{id}/approve"), &self.city, &json!({}), 200);
-        self.w.ok(&format!("/payments/{id}/execute"), &self.finance, &json!({"paid_on": day(0), "voucher_no": format!("PZ-{id}")}), 200)
+        self.w.ok(
+            &format!("/payments/{id}/execute"),
+            &self.finance,
+            &json!({"paid_on": day(0), "voucher_no": format!("PZ-{id}")}),
+            200,
+        )
     }
 
     fn pay_one(&self, pid: i64, kind: &str) -> Value {
@@ -153,7 +180,11 @@ impl Pilot {
     }
 
     fn cloud_fee(&self, eid: i64, token: &str, amount: &str, invoice: &str) -> (u16, String, Value) {
-        problem(self.w.post(&format!("/enterprises/{eid}/cloud-fees"), token, &json!({"amount": amount, "period": "2026-01", "invoice_no": invoice})))
+        problem(self.w.post(
+            &format!("/enterprises/{eid}/cloud-fees"),
+            token,
+            &json!({"amount": amount, "period": "2026-01", "invoice_no": invoice}),
+        ))
     }
 
     /// SPEC §6 ledger invariants over the database itself: each instruction's fund parts add up; the
@@ -162,7 +193,11 @@ impl Pilot {
     fn assert_ledger(&self) {
         for p in self.payments("") {
             let f = &p["funds"];
-            assert_eq!(fen(&f["central"]) + fen(&f["city"]) + fen(&f["county"]), fen(&p["amount"]), "fund parts of {p}");
+            assert_eq!(
+                fen(&f["central"]) + fen(&f["city"]) + fen(&f["county"]),
+                fen(&p["amount"]),
+                "fund parts of {p}"
+            );
         }
         let pool = db::connect(&DatabaseUrl::parse(&self.url).expect("url"), 1).expect("connect");
         let mut c = pool.get().expect("conn");
@@ -171,7 +206,16 @@ impl Pilot {
         let recomputed = dtpilot_backend::budget::recomputed_usage(&mut c, &profile).expect("recomputed");
         assert_eq!(stored, recomputed, "fund_usage follows the records");
         let kept: BTreeMap<(String, String, String), [i64; 5]> = tpay::table
-            .select((tpay::county, tpay::kind, tpay::status, tpay::instructions, tpay::amount_fen, tpay::central_fen, tpay::city_fen, tpay::county_fen))
+            .select((
+                tpay::county,
+                tpay::kind,
+                tpay::status,
+                tpay::instructions,
+                tpay::amount_fen,
+                tpay::central_fen,
+                tpay::city_fen,
+                tpay::county_fen,
+            ))
             .load::<(String, String, String, i64, i64, i64, i64, i64)>(&mut c)
             .expect("payment_totals")
             .into_iter()
@@ -179,8 +223,16 @@ impl Pilot {
             .map(|(co, k, s, n, a, ce, ci, cf)| ((co, k, s), [n, a, ce, ci, cf]))
             .collect();
         let mut counted: BTreeMap<(String, String, String), [i64; 5]> = BTreeMap::new();
-        let rows: Vec<(Option<String>, String, String, i64, i64, i64, i64)> = pay::table
-            .select((pay::county, pay::kind, pay::status, pay::amount_fen, pay::central_fen, pay::city_fen, pay::county_fen))
+        let rows: Vec<PaymentRow> = pay::table
+            .select((
+                pay::county,
+                pay::kind,
+                pay::status,
+                pay::amount_fen,
+                pay::central_fen,
+                pay::city_fen,
+                pay::county_fen,
+            ))
             .load(&mut c)
             .expect("payments");
         for (co, k, s, a, ce, ci, cf) in rows {

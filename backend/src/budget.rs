@@ -74,9 +74,8 @@ pub fn pool_use(c: &mut DbConn, fund: Fund, county: &str) -> Result<Option<PoolU
         .filter(u::county.eq(county))
         .select((u::share, u::used_fen))
         .load(c)?;
-    let of = |share: Share| {
-        Money::from_fen(used.iter().filter(|(s, _)| s == share.code()).map(|(_, f)| *f).sum::<i64>())
-    };
+    let of =
+        |share: Share| Money::from_fen(used.iter().filter(|(s, _)| s == share.code()).map(|(_, f)| *f).sum::<i64>());
     Ok(Some(PoolUse {
         amount: Money::from_fen(amount),
         retrofit_amount: retrofit.map(Money::from_fen),
@@ -114,7 +113,10 @@ pub fn draw(c: &mut DbConn, share: Share, parts: FundSplit, county: Option<Count
             return Err(ApiError::internal("a county part without a county"));
         }
         let n = diesel::update(
-            u::table.filter(u::fund.eq(fund.code())).filter(u::county.eq(pool_county)).filter(u::share.eq(share.code())),
+            u::table
+                .filter(u::fund.eq(fund.code()))
+                .filter(u::county.eq(pool_county))
+                .filter(u::share.eq(share.code())),
         )
         .set(u::used_fen.eq(u::used_fen + delta.to_fen()))
         .execute(c)?;
@@ -153,7 +155,11 @@ fn instructed(c: &mut DbConn, project_id: i64) -> Result<(FundSplit, FundSplit),
         .load(c)?;
     let (mut out, mut rec) = (zero(), zero());
     for (kind, status, central, city, county) in rows {
-        let parts = FundSplit { central: Money::from_fen(central), city: Money::from_fen(city), county: Money::from_fen(county) };
+        let parts = FundSplit {
+            central: Money::from_fen(central),
+            city: Money::from_fen(city),
+            county: Money::from_fen(county),
+        };
         let target = if kind == PaymentKind::Recovery.code() {
             if status != PaymentStatus::Paid.code() {
                 continue;
@@ -253,7 +259,8 @@ pub fn recomputed_usage(
     use crate::db::schema::projects as pr;
     let live: Vec<&str> = ProjectState::ALL.iter().filter(|s| is_live(**s)).map(|s| s.code()).collect();
     let mut ids: Vec<i64> = pr::table.filter(pr::status.eq_any(live)).select(pr::id).load(c)?;
-    let paid_for: Vec<Option<i64>> = pay::table.filter(pay::project_id.is_not_null()).select(pay::project_id).distinct().load(c)?;
+    let paid_for: Vec<Option<i64>> =
+        pay::table.filter(pay::project_id.is_not_null()).select(pay::project_id).distinct().load(c)?;
     ids.extend(paid_for.into_iter().flatten());
     ids.sort_unstable();
     ids.dedup();

@@ -19,15 +19,21 @@ const BUDGETS: [(&str, Option<County>, &str, Option<&str>); 6] = [
 ];
 
 /// Cloud fees of an enterprise: (amount, period, invoice number suffix).
-const CLOUD_FEES: [(&str, &str); 3] = [("8600.00", "2026年第一季度"), ("12400.00", "2026年第二季度"), ("15000.00", "2026年第三季度")];
+const CLOUD_FEES: [(&str, &str); 3] =
+    [("8600.00", "2026年第一季度"), ("12400.00", "2026年第二季度"), ("15000.00", "2026年第三季度")];
 
 /// Approve (and, with a date, execute) one instruction.
 async fn settle(api: &Api, t: &Tokens, payment: i64, execute_on: Option<String>) -> Result<(), String> {
     api.post(&format!("/payments/{payment}/approve"), &t.city, &json!({}), 200).await?;
     if let Some(paid_on) = execute_on {
         let voucher = format!("长财企拨〔2026〕{payment:04}号");
-        api.post(&format!("/payments/{payment}/execute"), &t.finance, &json!({"paid_on": paid_on, "voucher_no": voucher}), 200)
-            .await?;
+        api.post(
+            &format!("/payments/{payment}/execute"),
+            &t.finance,
+            &json!({"paid_on": paid_on, "voucher_no": voucher}),
+            200,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -67,8 +73,10 @@ pub(super) async fn seed(api: &Api, t: &Tokens, ents: &[Ent], tl: &Timeline) -> 
     // Awards (R12).
     let (p1, _) = t.providers[0];
     let (p2, _) = t.providers[1];
-    let well: Vec<&Ent> =
-        ents.iter().filter(|e| !matches!(e.goal, G::CreditAbnormal | G::Dishonest | G::ClearedBlocked | G::CancelledFraud)).collect();
+    let well: Vec<&Ent> = ents
+        .iter()
+        .filter(|e| !matches!(e.goal, G::CreditAbnormal | G::Dishonest | G::ClearedBlocked | G::CancelledFraud))
+        .collect();
     let pick = |k: usize| well.get(k).map(|e| e.id).ok_or_else(|| format!("no enterprise {k} for an award"));
     let awards = [
         json!({"kind": "excellent_provider", "recipient": {"type": "provider", "id": p1}, "amount": "100000.00", "comment": "2026年度优秀数字化服务商"}),

@@ -83,7 +83,9 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
                     TargetMeasure::LittleGiantsInProgramme => Some(q::little_giants_in_programme(conn, &caller)?),
                     TargetMeasure::ActiveProviders => Some(q::active_providers(conn)?),
                     TargetMeasure::OnCloud => Some(q::enterprises_on_cloud(conn, &caller)?),
-                    TargetMeasure::DigitalWorkshopAwards => Some(q::awards_of(conn, &caller, AwardKind::DigitalWorkshop)?),
+                    TargetMeasure::DigitalWorkshopAwards => {
+                        Some(q::awards_of(conn, &caller, AwardKind::DigitalWorkshop)?)
+                    }
                     TargetMeasure::ChainCaseAwards => Some(q::awards_of(conn, &caller, AwardKind::ChainCase)?),
                     TargetMeasure::CollectedCaseAwards => Some(q::awards_of(conn, &caller, AwardKind::CollectedCase)?),
                     TargetMeasure::None => None,

@@ -11,6 +11,7 @@ use dtpilot_api_types::ledger::{
     AwardKindView, AwardRequest, AwardView, AwardsView, BudgetRequest, BudgetView, BudgetsView, CloudFeeRequest,
     CloudFeeView, CloudFeesView, RecipientRef,
 };
+use dtpilot_domain::Money;
 use dtpilot_domain::budget::{self, BudgetError, BudgetPlan, Fund, PoolUse, RecipientType};
 use dtpilot_domain::eligibility::payment_blocked;
 use dtpilot_domain::ledger::PaymentKind;
@@ -18,7 +19,6 @@ use dtpilot_domain::policy::{AwardKind, PolicyProfile};
 use dtpilot_domain::reference::{County, Industry};
 use dtpilot_domain::rules::{self, RuleError};
 use dtpilot_domain::state::Role;
-use dtpilot_domain::Money;
 
 use crate::app::AppState;
 use crate::audit;
@@ -74,7 +74,9 @@ fn text_field(field: &str, value: &str, max: usize, what: &str) -> Result<String
 
 type CloudRow = (i64, i64, i64, String, String, i64, i64, NaiveDateTime);
 
-fn cloud_view((id, enterprise_id, amount, period, invoice_no, subsidy, payment_id, created_at): CloudRow) -> CloudFeeView {
+fn cloud_view(
+    (id, enterprise_id, amount, period, invoice_no, subsidy, payment_id, created_at): CloudRow,
+) -> CloudFeeView {
     CloudFeeView {
         id,
         enterprise_id,
@@ -87,8 +89,25 @@ fn cloud_view((id, enterprise_id, amount, period, invoice_no, subsidy, payment_i
     }
 }
 
-const CLOUD_COLUMNS: (cf::id, cf::enterprise_id, cf::amount_fen, cf::period, cf::invoice_no, cf::subsidy_fen, cf::payment_id, cf::created_at) =
-    (cf::id, cf::enterprise_id, cf::amount_fen, cf::period, cf::invoice_no, cf::subsidy_fen, cf::payment_id, cf::created_at);
+const CLOUD_COLUMNS: (
+    cf::id,
+    cf::enterprise_id,
+    cf::amount_fen,
+    cf::period,
+    cf::invoice_no,
+    cf::subsidy_fen,
+    cf::payment_id,
+    cf::created_at,
+) = (
+    cf::id,
+    cf::enterprise_id,
+    cf::amount_fen,
+    cf::period,
+    cf::invoice_no,
+    cf::subsidy_fen,
+    cf::payment_id,
+    cf::created_at,
+);
 
 fn cloud_granted(c: &mut DbConn, enterprise_id: i64) -> Result<Money, RepoError> {
     let fen: Vec<i64> = cf::table.filter(cf::enterprise_id.eq(enterprise_id)).select(cf::subsidy_fen).load(c)?;
@@ -182,7 +201,8 @@ pub async fn post_cloud_fee(
                     .get_result(c)
                     .map_err(RepoError::unique_as("invoice_no"))?;
                 let view = cloud_view(cf::table.find(fee_id).select(CLOUD_COLUMNS).first::<CloudRow>(c)?);
-                let event = audit::Event::new("cloud_fee.create", "enterprise", ent.id).by(Some(&caller)).after(&view)?;
+                let event =
+                    audit::Event::new("cloud_fee.create", "enterprise", ent.id).by(Some(&caller)).after(&view)?;
                 audit::record(c, event, now)?;
                 Ok(view)
             })
@@ -248,7 +268,8 @@ type AwardRow = (i64, String, String, Option<i64>, Option<i64>, Option<String>, 
 
 fn award_views(c: &mut DbConn, p: &PolicyProfile, rows: Vec<AwardRow>) -> Result<Vec<AwardView>, ApiError> {
     let mut out = Vec::with_capacity(rows.len());
-    for (id, kind, recipient_type, enterprise_id, provider_id, industry, amount, comment, payment_id, created_at) in rows
+    for (id, kind, recipient_type, enterprise_id, provider_id, industry, amount, comment, payment_id, created_at) in
+        rows
     {
         let kind =
             AwardKind::from_code(&kind).ok_or_else(|| ApiError::internal(format!("awards.id={id}: kind {kind:?}")))?;
@@ -377,7 +398,13 @@ pub async fn post_award(
                 let place = ap::table.filter(ap::kind.eq(req.kind.key())).filter(ap::industry.eq(industry));
                 diesel::update(place).set(ap::awards.eq(ap::awards + 1_i64)).execute(c)?;
                 let taken: i64 = place.select(ap::awards).first(c)?;
-                match rules::check_award(&profile, req.kind, req.amount, req.industry.is_some(), (taken - 1).max(0) as u32) {
+                match rules::check_award(
+                    &profile,
+                    req.kind,
+                    req.amount,
+                    req.industry.is_some(),
+                    (taken - 1).max(0) as u32,
+                ) {
                     Ok(()) => {}
                     Err(err @ RuleError::AwardIndustryLimit { .. }) => {
                         return Err(ApiError::Conflict {
@@ -396,16 +423,9 @@ pub async fn post_award(
                     payee: &payee,
                 };
                 let excluded = enterprise.as_ref().is_some_and(|e| e.central_fund_excluded);
-                let payment = workflow::create_other_payment(
-                    c,
-                    &profile,
-                    PaymentKind::Award,
-                    req.amount,
-                    excluded,
-                    &party,
-                    now,
-                )?
-                .ok_or_else(|| ApiError::internal("a positive award made no instruction"))?;
+                let payment =
+                    workflow::create_other_payment(c, &profile, PaymentKind::Award, req.amount, excluded, &party, now)?
+                        .ok_or_else(|| ApiError::internal("a positive award made no instruction"))?;
                 let award_id: i64 = diesel::insert_into(aw::table)
                     .values((
                         aw::kind.eq(req.kind.key()),
@@ -553,7 +573,8 @@ pub async fn post_budget(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City])?;
     let req = body.parse()?;
-    let plan = BudgetPlan { fund: req.fund, county: req.county, amount: req.amount, retrofit_amount: req.retrofit_amount };
+    let plan =
+        BudgetPlan { fund: req.fund, county: req.county, amount: req.amount, retrofit_amount: req.retrofit_amount };
     budget::check_plan(&state.profile, &plan).map_err(|err| match err {
         BudgetError::Field { field, message } => ApiError::field(field, message),
         BudgetError::Rule(rule) => rule_error(rule, "retrofit_amount"),

@@ -72,8 +72,7 @@ impl Share {
 /// floor(A × the profile's other-kinds central share) (0 for an R8 enterprise); the rest is the
 /// city's — the county's 1:1 matching covers retrofit subsidies only.
 pub fn other_split(p: &PolicyProfile, amount: Money, central_fund_excluded: bool) -> FundSplit {
-    let central =
-        if central_fund_excluded { Money::ZERO } else { amount.mul_floor(p.other_kinds_central_share.value) };
+    let central = if central_fund_excluded { Money::ZERO } else { amount.mul_floor(p.other_kinds_central_share.value) };
     FundSplit { central, city: amount - central, county: Money::ZERO }
 }
 
@@ -139,7 +138,9 @@ pub fn check_plan(p: &PolicyProfile, plan: &BudgetPlan) -> Result<(), BudgetErro
         return Err(BudgetError::Field { field: "amount", message: "预算金额须大于 0" });
     }
     match (plan.fund, plan.county) {
-        (Fund::County, None) => return Err(BudgetError::Field { field: "county", message: "县级预算须指明县区" }),
+        (Fund::County, None) => {
+            return Err(BudgetError::Field { field: "county", message: "县级预算须指明县区" });
+        }
         (Fund::Central | Fund::City, Some(_)) => {
             return Err(BudgetError::Field { field: "county", message: "只有县级预算指明县区" });
         }
@@ -264,8 +265,7 @@ mod tests {
     fn r13_other_kinds_parts_add_up_at_any_share() {
         let mut profile = p();
         for share in ["0.00", "0.33", "0.50", "0.99", "1.00"] {
-            profile.other_kinds_central_share.value =
-                crate::money::Ratio::new(share.parse().unwrap()).unwrap();
+            profile.other_kinds_central_share.value = crate::money::Ratio::new(share.parse().unwrap()).unwrap();
             for amount in ["0.01", "0.05", "100.05", "29999.99", "1000000.00"] {
                 let s = other_split(&profile, m(amount), false);
                 assert_eq!(s.total(), m(amount), "{share} {amount}");
