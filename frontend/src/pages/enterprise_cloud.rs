@@ -1,5 +1,6 @@
 //! The enterprise's cloud fees (上云补贴, R11): a form to declare a fee and its cloud subsidies,
-//! with what is left of the cumulative cap (`GET·POST /enterprises/{id}/cloud-fees`).
+//! with what is left of the cumulative cap (`GET·POST /enterprises/{id}/cloud-fees`); and the
+//! awards the enterprise received (R12, `GET /awards`).
 
 use dtpilot_api_types::ledger::{CloudFeeView, CloudFeesView};
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use crate::components::widgets::{Empty, ErrorLine, FieldError, Yuan};
 use crate::format::datetime;
 use crate::i18n::{lang, pick, tr};
 use crate::pages::dashboard::loading;
+use crate::pages::ledger_budgets::AwardsPanel;
 use crate::session::SessionCtx;
 
 #[component]
@@ -123,6 +125,10 @@ pub fn CloudFees(enterprise_id: i64) -> impl IntoView {
                 <button type="submit" id="cf-submit" disabled=move || busy.get()>{tr("申报", "Declare")}</button>
                 <ErrorLine error=error />
             </form>
+        </section>
+        <section class="card" id="enterprise-awards">
+            <h2>{tr("获得的奖励", "Awards received")}</h2>
+            <AwardsPanel reload=reload manage=false />
         </section>
     }
 }

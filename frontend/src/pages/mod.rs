@@ -23,3 +23,4 @@ pub mod pool;
 pub mod project;
 pub mod provider;
 pub mod provider_diagnosis;
+pub mod provider_money;
