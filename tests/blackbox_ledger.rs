@@ -15,6 +15,7 @@ mod world;
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use dtpilot_backend::db::schema::{payment_totals as tpay, payments as pay};
 use dtpilot_backend::db::{self, DatabaseUrl};
@@ -294,6 +295,16 @@ support::both_databases! {
         // Cancelled before it was paid, the project takes its open diagnosis instruction with it.
         t.w.ok(&format!("/projects/{pid3}/cancel"), &t.city, &json!({"reason": "cancelled", "comment": "企业放弃"}), 200);
         assert_eq!(t.payments(&format!("kind=diagnosis&project_id={pid3}"))[0]["status"], "cancelled");
+        t.assert_ledger();
+        // A database whose projects were approved before budgets existed: at start the server
+        // computes their draw once from the rows, and the pools come out as if kept all along.
+        let pool = db::connect(&DatabaseUrl::parse(url).expect("url"), 1).expect("connect");
+        let mut c = pool.get().expect("conn");
+        c.batch_execute("DELETE FROM project_commitments; UPDATE fund_usage SET used_fen = 0 WHERE share = 'retrofit'").expect("forget");
+        let profile = PolicyProfile::changzhi_2025();
+        assert_eq!(dtpilot_backend::budget::fill_commitments(&mut c, &profile).expect("fill"), 3);
+        assert_eq!(dtpilot_backend::budget::fill_commitments(&mut c, &profile).expect("again"), 0, "once");
+        drop(c);
         t.assert_ledger();
     }
 }

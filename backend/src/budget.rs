@@ -204,7 +204,9 @@ pub fn sync_project(c: &mut DbConn, p: &PolicyProfile, project_id: i64) -> Resul
             FundSplit { central: Money::from_fen(cc), city: Money::from_fen(ci), county: Money::from_fen(co) },
             FundSplit { central: Money::from_fen(c0), city: Money::from_fen(c1), county: Money::from_fen(c2) },
         ),
-        None if live => {
+        // First seen: approved now, or (filling a database from before budgets) already
+        // finished with instructions.
+        None if live || instructed(c, project_id)? != (zero(), zero()) => {
             let e = enterprises::find(c, project.enterprise_id)?;
             let s = rules::fund_split(p, project.planned_subsidy, e.central_fund_excluded);
             diesel::insert_into(pc::table)
@@ -287,4 +289,27 @@ pub fn recomputed_usage(
         }
     }
     Ok(out)
+}
+
+/// A database migrated to `…_ledger_budgets` with projects already approved (or paid) has no
+/// commitments yet: compute every such project's draw once, from its rows ([`sync_project`]), so
+/// the pools start right. Nothing to do when any commitment exists (they are kept from then on)
+/// or no project was approved. Budgets are set after this, so nothing can be refused here.
+pub fn fill_commitments(c: &mut DbConn, p: &PolicyProfile) -> Result<usize, ApiError> {
+    use crate::db::schema::projects as pr;
+    let kept = diesel::select(diesel::dsl::exists(pc::table.select(pc::project_id))).get_result::<bool>(c)?;
+    if kept {
+        return Ok(0);
+    }
+    let live: Vec<&str> = ProjectState::ALL.iter().filter(|s| is_live(**s)).map(|s| s.code()).collect();
+    let mut ids: Vec<i64> = pr::table.filter(pr::status.eq_any(live)).select(pr::id).load(c)?;
+    let paid_for: Vec<Option<i64>> =
+        pay::table.filter(pay::project_id.is_not_null()).select(pay::project_id).distinct().load(c)?;
+    ids.extend(paid_for.into_iter().flatten());
+    ids.sort_unstable();
+    ids.dedup();
+    for &id in &ids {
+        sync_project(c, p, id)?;
+    }
+    Ok(ids.len())
 }
