@@ -117,6 +117,21 @@ support::both_databases! {
         let payments = all(&s, "/payments", &city);
         let kinds: BTreeSet<&str> = payments.iter().filter_map(|p| p["kind"].as_str()).collect();
         assert!(kinds.contains("prepayment") && kinds.contains("balance") && kinds.contains("recovery"), "{kinds:?}");
+        // The other kinds (R10–R12) and the budgets (§7b): diagnosis subsidies from the accepted
+        // projects, cloud subsidies and awards; every budgeted pool within its budget.
+        assert!(kinds.contains("diagnosis") && kinds.contains("cloud") && kinds.contains("award"), "{kinds:?}");
+        let budgets = get(&s, "/budgets", &login(&s, demo::FINANCE));
+        let pools = budgets["items"].as_array().expect("budgets");
+        assert!(pools.len() >= 5, "{budgets}");
+        for b in pools {
+            assert!(fen(&b["remaining"]) >= 0 && fen(&b["committed"]) >= 0, "{b}");
+        }
+        let awards = get(&s, "/awards", &city);
+        assert!(awards["items"].as_array().is_some_and(|a| a.len() >= 5), "{awards}");
+        let targets = get(&s, "/dashboard", &city)["targets"].clone();
+        let actual = |key: &str| targets.as_array().and_then(|t| t.iter().find(|x| x["key"] == key)).map(|x| x["actual"].as_i64());
+        assert!(actual("on_cloud").flatten().is_some_and(|n| n >= 3), "{targets}");
+        assert_eq!(actual("workshops"), Some(Some(2)));
         for p in &payments {
             let f = &p["funds"];
             assert_eq!(fen(&f["central"]) + fen(&f["city"]) + fen(&f["county"]), fen(&p["amount"]), "fund parts of {p}");

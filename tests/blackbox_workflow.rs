@@ -202,13 +202,14 @@ support::both_databases! {
         assert_eq!(t.w.get(&format!("/projects/{pid}"), &ent).status().as_u16(), 200);
         assert_eq!(t.w.get(&format!("/projects/{pid}"), &t.other_county).status().as_u16(), 404);
         assert_eq!(t.w.get_json("/payments", &t.other_county)["total"], 0);
-        assert_eq!(t.w.get_json("/payments", &ent)["total"], 2);
+        // Prepayment, balance, and the provider's diagnosis subsidy for this enterprise (R10).
+        assert_eq!(t.w.get_json("/payments", &ent)["total"], 3);
         // The dashboard counts the accepted enterprise and the money, within each caller's scope.
         let d = t.w.get_json("/dashboard", &t.city);
         let target = |key: &str| d["targets"].as_array().expect("targets").iter().find(|x| x["key"] == key).cloned().expect(key);
         assert_eq!((target("retrofitted_above_size")["actual"].as_i64(), target("retrofitted_above_size")["target"].as_i64()), (Some(1), Some(335)));
         assert_eq!(target("providers")["actual"], 1);
-        assert!(target("on_cloud")["actual"].is_null());
+        assert_eq!(target("on_cloud")["actual"], 0);
         assert_eq!(d["projects_by_status"]["settled"], 1);
         let luzhou = d["by_county"].as_array().expect("by_county").iter().find(|r| r["key"] == "luzhou").cloned().expect("luzhou");
         assert_eq!((luzhou["enterprises"].as_i64(), luzhou["accepted"].as_i64(), luzhou["final_subsidy"].as_str()), (Some(1), Some(1), Some("250000.00")));
@@ -297,7 +298,9 @@ support::both_databases! {
         t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
         t.evaluate(pid, 2);
         assert_eq!(t.project(pid)["status"], "settled", "balance and recovery both 0.00");
-        assert_eq!(t.w.get_json(&format!("/payments?project_id={pid}"), &t.city)["total"], 0);
+        // No retrofit instruction: only the provider's diagnosis subsidy (R10), due at acceptance.
+        let page = t.w.get_json(&format!("/payments?project_id={pid}"), &t.city);
+        assert_eq!((page["total"].as_i64(), page["items"][0]["kind"].as_str()), (Some(1), Some("diagnosis")));
     }
 }
 
@@ -483,6 +486,8 @@ support::both_databases! {
         assert_eq!(t.evaluate(pid, 4)["status"], "accepted");
         let s = &t.project(pid)["subsidy"];
         assert_eq!((s["final_subsidy"].as_str(), s["balance_due"].as_str()), (Some("400000.00"), Some("240000.00")));
+        // R10: the provider's diagnosis subsidy is min(fee 20,000.00, this city's cap 15,000.00).
+        assert_eq!(t.payments(pid, "diagnosis")[0]["amount"], "15000.00");
         let balance = t.pay(pid, "balance", "240000.00");
         assert_eq!(balance["funds"], json!({"central": "144000.00", "city": "48000.00", "county": "48000.00"}));
         // The quote calculator and the programme targets are this city's too.

@@ -100,6 +100,15 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
         tracing::info!(migration = %name, "migration applied");
     }
     let state = new_state(&settings, pool, backend)?;
+    // Pools start right on a database that had approved projects before budgets existed.
+    let profile = state.profile.clone();
+    let filled = state
+        .db(move |c| crate::db::write_transaction(c, |c| crate::budget::fill_commitments(c, &profile)))
+        .await
+        .map_err(|e| format!("预算占用初始化失败: {e}"))?;
+    if filled > 0 {
+        tracing::info!(projects = filled, "fund usage computed for projects approved before budgets");
+    }
     // Uploads a crash left half-received (no upload takes an hour).
     match crate::uploads::FileStore::new(&state.data_dir).remove_stale_staging(std::time::Duration::from_secs(3600)) {
         Ok(0) => {}

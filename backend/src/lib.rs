@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod budget;
 pub mod cli;
 pub mod db;
 pub mod demo;

@@ -41,6 +41,7 @@ const TAGS: &[(&str, &str)] = &[
     ("projects", "改造项目:申报、初审、综合评审、支出、验收、取消"),
     ("notices", "公示"),
     ("payments", "支付指令(台账)"),
+    ("ledger", "其他补助、奖励与预算(R10–R13)"),
     ("dashboard", "看板"),
     ("exports", "Excel 导出:项目清单、支付指令、公示清单(与对应列表同范围、同筛选)"),
     ("reports", "周调度 / 月通报(JSON 或 xlsx)"),

@@ -78,6 +78,67 @@ fn create_payment(c: &mut DbConn, due: &ledger::Due, party: &Party, now: NaiveDa
     Ok(payment)
 }
 
+/// Record a diagnosis, cloud or award instruction (R10–R12) and draw its parts on the funds' `other`
+/// share (409 `budget_exceeded` over a budget). `None` for 0.00.
+pub fn create_other_payment(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    kind: PaymentKind,
+    amount: Money,
+    central_fund_excluded: bool,
+    party: &Party,
+    now: NaiveDateTime,
+) -> Result<Option<Payment>, ApiError> {
+    let Some(due) = dtpilot_domain::budget::other_due(profile, kind, amount, central_fund_excluded) else {
+        return Ok(None);
+    };
+    let payment = create_payment(c, &due, party, now)?;
+    crate::budget::draw(c, dtpilot_domain::budget::Share::Other, due.funds, party.county)?;
+    Ok(Some(payment))
+}
+
+/// R10: the project passed acceptance — the diagnosis subsidy falls due to the provider whose report
+/// is the enterprise's latest: min(its fee, the cap), at most once per enterprise (an instruction
+/// not cancelled already there: nothing more). The enterprise's row is locked first so that two
+/// acceptances of its projects cannot both create one.
+fn diagnosis_due(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    project: &Project,
+    enterprise: &Enterprise,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::{diagnoses as d, enterprises as e, payments as pay, providers as pr};
+    diesel::update(e::table.find(enterprise.id)).set(e::id.eq(e::id)).execute(c)?;
+    let already = diesel::select(diesel::dsl::exists(
+        pay::table
+            .filter(pay::kind.eq(PaymentKind::Diagnosis.code()))
+            .filter(pay::enterprise_id.eq(enterprise.id))
+            .filter(pay::status.ne(ledger::PaymentStatus::Cancelled.code())),
+    ))
+    .get_result::<bool>(c)?;
+    if already {
+        return Ok(());
+    }
+    let reports: Vec<(i64, i64, i64)> =
+        d::table.filter(d::enterprise_id.eq(enterprise.id)).select((d::id, d::fee_fen, d::provider_id)).load(c)?;
+    let fees: Vec<(i64, Money)> = reports.iter().map(|(id, fee, _)| (*id, Money::from_fen(*fee))).collect();
+    let Some((report, amount)) = dtpilot_domain::budget::diagnosis_amount(profile, &fees) else { return Ok(()) };
+    let provider_id = reports.iter().find(|(id, _, _)| *id == report).map(|(_, _, p)| *p).unwrap_or_default();
+    let payee: String = pr::table.find(provider_id).select(pr::name).first(c)?;
+    let party = Party {
+        project_id: Some(project.id),
+        enterprise_id: Some(enterprise.id),
+        provider_id: Some(provider_id),
+        county: Some(project.county),
+        payee: &payee,
+    };
+    create_other_payment(c, profile, PaymentKind::Diagnosis, amount, enterprise.central_fund_excluded, &party, now)?;
+    Ok(())
+}
+
 /// The preconditions of SPEC §5 (R2, R7, R9, R16, batch, diagnosis), checked at creation and at
 /// submission: all failures in one 422, its `code` naming the first.
 pub fn check_application(
@@ -167,6 +228,9 @@ pub fn after_evaluated(
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let enterprise = enterprises::find(c, project.enterprise_id)?;
+    if project.status == ProjectState::Accepted {
+        diagnosis_due(c, profile, project, &enterprise, now)?;
+    }
     let paid = net_paid(c, project.id)?;
     match ledger::settlement_due(profile, final_subsidy, paid, enterprise.central_fund_excluded) {
         Some(due) => {
@@ -191,6 +255,13 @@ pub fn after_cancelled(
     project: &Project,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
+    // Open diagnosis instructions of the project are cancelled with it: release their draw.
+    for open in payments::open_of_project(c, project.id)? {
+        if !open.kind.is_retrofit() {
+            let parts = rules::FundSplit { central: -open.central, city: -open.city, county: -open.county };
+            crate::budget::draw(c, dtpilot_domain::budget::Share::Other, parts, project.county.into())?;
+        }
+    }
     payments::cancel_open(c, project.id, now)?;
     let enterprise = enterprises::find(c, project.enterprise_id)?;
     let paid = net_paid(c, project.id)?;

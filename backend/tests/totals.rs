@@ -322,7 +322,20 @@ fn exercise(c: &mut DbConn) {
     let b = payment(c, p3, Some("tunliu"), "balance", 200_000);
     let r = payment(c, p4, Some("luzhou"), "recovery", 200_000);
     let d = payment(c, p1, None, "diagnosis", 30_000);
-    for (id, to) in [(a, "approved"), (a, "paid"), (b, "approved"), (r, "cancelled"), (d, "approved")] {
+    // The other kinds (R11, R12): a cloud subsidy of an enterprise's county, an award to a provider.
+    let cl = payment(c, p1, Some("luzhou"), "cloud", 12_345);
+    let aw = payment(c, p1, None, "award", 100_000);
+    for (id, to) in [
+        (a, "approved"),
+        (a, "paid"),
+        (b, "approved"),
+        (r, "cancelled"),
+        (d, "approved"),
+        (cl, "approved"),
+        (cl, "paid"),
+        (aw, "approved"),
+        (aw, "paid"),
+    ] {
         diesel::update(pay::table.find(id)).set(pay::status.eq(to)).execute(c).expect("payment status");
     }
     assert_totals(c, "after payments");

@@ -284,3 +284,29 @@ pub fn import_field_name(field: &str, lang: Lang) -> String {
         Option::None => field.to_string(),
     }
 }
+
+// ---- ledger budgets (issue 5: other subsidies, awards and budgets) ----
+
+pub fn award_kind_name(kind: dtpilot_domain::policy::AwardKind, lang: Lang) -> &'static str {
+    use dtpilot_domain::policy::AwardKind::*;
+    let en = match kind {
+        ExcellentProvider => "Excellent provider",
+        ExcellentProduct => "Excellent product",
+        StandardPackage => "Industry standard package",
+        BenchmarkEnterprise => "Benchmark enterprise",
+        DigitalWorkshop => "Digital workshop / smart factory",
+        ChainCase => "Chain-type case",
+        CollectedCase => "Collected case",
+    };
+    if lang == Lang::Zh { kind.name_zh() } else { en }
+}
+
+pub fn fund_name(fund: dtpilot_domain::budget::Fund, lang: Lang) -> &'static str {
+    use dtpilot_domain::budget::Fund::*;
+    let en = match fund {
+        Central => "Central fund",
+        City => "City fund",
+        County => "County fund",
+    };
+    if lang == Lang::Zh { fund.name_zh() } else { en }
+}

@@ -340,6 +340,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Budgets per pool (SPEC §7b): fund `central` | `city` | `county`, `county` '' unless the county fund.
+    budgets (id) {
+        id -> BigInt,
+        fund -> Text,
+        county -> Text,
+        amount_fen -> BigInt,
+        retrofit_amount_fen -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// What each pool has drawn, by share (`retrofit` | `other`), kept by `crate::budget`.
+    fund_usage (fund, county, share) {
+        fund -> Text,
+        county -> Text,
+        share -> Text,
+        used_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A retrofit project's commitment (at the city's approval) and current draw on the funds.
+    project_commitments (project_id) {
+        project_id -> BigInt,
+        county -> Text,
+        committed_central_fen -> BigInt,
+        committed_city_fen -> BigInt,
+        committed_county_fen -> BigInt,
+        central_fen -> BigInt,
+        city_fen -> BigInt,
+        county_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// R11: declared cloud fees and the subsidy each made due.
+    cloud_fees (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        amount_fen -> BigInt,
+        period -> Text,
+        invoice_no -> Text,
+        subsidy_fen -> BigInt,
+        payment_id -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// R12: awards and the instruction each made due.
+    awards (id) {
+        id -> BigInt,
+        kind -> Text,
+        recipient_type -> Text,
+        enterprise_id -> Nullable<BigInt>,
+        provider_id -> Nullable<BigInt>,
+        industry -> Nullable<Text>,
+        amount_fen -> BigInt,
+        comment -> Text,
+        payment_id -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Awards per kind and industry ('' none): the per-industry places of R12, one lockable row each.
+    award_places (kind, industry) {
+        kind -> Text,
+        industry -> Text,
+        awards -> BigInt,
+    }
+}
+
 // Every table may appear with every other in one query (one invocation: pairs must not repeat).
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -358,6 +436,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_projects,
     objections,
     payments,
+    budgets,
+    fund_usage,
+    project_commitments,
+    cloud_fees,
+    awards,
+    award_places,
 );
 
 diesel::joinable!(projects -> enterprises (enterprise_id));

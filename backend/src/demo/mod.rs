@@ -20,6 +20,7 @@
 
 mod client;
 mod imports;
+mod ledger;
 mod plan;
 mod summary;
 
@@ -191,6 +192,7 @@ pub async fn seed(state: web::Data<AppState>) -> Result<DemoSummary, String> {
     enterprise_accounts(&api, &tokens, &mut ents, &mut summary).await?;
     projects(&api, &tokens, &mut ents, &batch_ids, &timeline).await?;
     imports::seed_imports(&api, &tokens.city, tokens.county(County::Luzhou)?, batch_ids[2]).await?;
+    ledger::seed(&api, &tokens, &ents, &timeline).await?;
     // Last: a provider suspended after its contracts were signed; credit flags found later.
     let (suspended, _) = tokens.providers[PROVIDERS - 1];
     api.patch(

@@ -157,3 +157,28 @@ pub fn batch_members(conn: &mut DbConn, caller: &Caller) -> Result<Vec<(i64, i64
         e::table.inner_join(be::table).group_by(be::batch_id).select((be::batch_id, count_star())).into_boxed();
     Ok(crate::scope_enterprises!(grouped, caller).load(conn)?)
 }
+
+/// R11: enterprises in scope granted a cloud subsidy (附件1 上云用云).
+pub fn enterprises_on_cloud(conn: &mut DbConn, caller: &Caller) -> Result<i64, RepoError> {
+    use crate::db::schema::cloud_fees as cf;
+    Ok(scope::enterprises(caller).filter(e::id.eq_any(cf::table.select(cf::enterprise_id))).count().get_result(conn)?)
+}
+
+/// R12: awards of `kind` — city and finance all of them; others those to enterprises in scope.
+pub fn awards_of(
+    conn: &mut DbConn,
+    caller: &Caller,
+    kind: dtpilot_domain::policy::AwardKind,
+) -> Result<i64, RepoError> {
+    use dtpilot_domain::state::Role;
+
+    use crate::db::schema::awards as aw;
+    let of_kind = aw::table.filter(aw::kind.eq(kind.key()));
+    if matches!(caller.role, Role::City | Role::Finance) {
+        return Ok(of_kind.count().get_result(conn)?);
+    }
+    let recipients: Vec<Option<i64>> = of_kind.select(aw::enterprise_id).load(conn)?;
+    let ids: Vec<i64> = recipients.into_iter().flatten().collect();
+    let visible: Vec<i64> = scope::enterprises(caller).filter(e::id.eq_any(&ids)).select(e::id).load(conn)?;
+    Ok(ids.iter().filter(|id| visible.contains(id)).count() as i64)
+}

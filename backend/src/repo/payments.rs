@@ -216,6 +216,16 @@ pub fn execute(
     find(conn, id)
 }
 
+/// A project's open (pending or approved) instructions.
+pub fn open_of_project(conn: &mut DbConn, project_id: i64) -> Result<Vec<Payment>, RepoError> {
+    let rows = pay::table
+        .filter(pay::project_id.eq(project_id))
+        .filter(pay::status.eq_any([PaymentStatus::Pending.code(), PaymentStatus::Approved.code()]))
+        .select(COLUMNS)
+        .load::<Row>(conn)?;
+    rows.into_iter().map(from_row).collect()
+}
+
 /// Cancel a project's open (pending or approved) instructions; they are kept, marked `cancelled`.
 pub fn cancel_open(conn: &mut DbConn, project_id: i64, now: NaiveDateTime) -> Result<usize, RepoError> {
     Ok(diesel::update(

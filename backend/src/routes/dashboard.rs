@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, web};
 use dtpilot_api_types::dashboard::{BreakdownRow, DashboardView, FundTotals, FundsSummary, TargetView};
 use dtpilot_domain::Money;
-use dtpilot_domain::policy::TargetMeasure;
+use dtpilot_domain::policy::{AwardKind, TargetMeasure};
 use dtpilot_domain::reference::{County, Industry};
+use dtpilot_domain::state::Role;
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -72,6 +73,10 @@ pub fn targets(
             TargetMeasure::Level4 => Some(count(&|_, l| l == 4)),
             TargetMeasure::LittleGiantsInProgramme => Some(q::little_giants_in_programme(conn, caller)?),
             TargetMeasure::ActiveProviders => Some(q::active_providers(conn)?),
+            TargetMeasure::OnCloud => Some(q::enterprises_on_cloud(conn, caller)?),
+            TargetMeasure::DigitalWorkshopAwards => Some(q::awards_of(conn, caller, AwardKind::DigitalWorkshop)?),
+            TargetMeasure::ChainCaseAwards => Some(q::awards_of(conn, caller, AwardKind::ChainCase)?),
+            TargetMeasure::CollectedCaseAwards => Some(q::awards_of(conn, caller, AwardKind::CollectedCase)?),
             TargetMeasure::None => None,
         };
         targets.push(TargetView {
@@ -135,6 +140,14 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
                     r.enterprises = n;
                 }
             }
+            // Budgets (SPEC §7b): city and finance see every pool, a county the central, city and
+            // its own; the others none.
+            let budgets = match (caller.role, caller.county) {
+                (Role::City | Role::Finance, _) => crate::routes::ledger::budget_views(conn, None)?,
+                (Role::County, Some(county)) => crate::routes::ledger::budget_views(conn, Some(county))?,
+                _ => Vec::new(),
+            };
+            let budgeted = (!budgets.is_empty()).then(|| budgets.iter().map(|b| b.amount).sum::<Money>());
             Ok(DashboardView {
                 policy: st.profile_label(),
                 targets,
@@ -143,8 +156,9 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
                 by_industry,
                 by_batch,
                 funds: FundsSummary {
-                    budgeted: None,
-                    budget_note: "未设预算".into(),
+                    budget_note: if budgeted.is_some() { String::new() } else { "未设预算".into() },
+                    budgeted,
+                    budgets,
                     awaiting_payment: totals(&payments, false, &["pending", "approved"]),
                     paid: totals(&payments, false, &["paid"]),
                     awaiting_recovery: totals(&payments, true, &["pending", "approved"]),

@@ -283,6 +283,7 @@ pub async fn post_close_notice(
                     if !is_upheld {
                         workflow::after_cleared(c, &st.profile, &after, now)?;
                     }
+                    crate::budget::sync_project(c, &st.profile, pid)?;
                 }
                 diesel::update(n::table.find(id))
                     .set((n::status.eq("closed"), n::closed_at.eq(Some(now))))

@@ -181,6 +181,7 @@ pub async fn post_execute(
         }]));
     }
     let now = db::now_utc();
+    let profile = state.profile.clone();
     let executed = state
         .db(move |conn| {
             write_transaction(conn, |c| {
@@ -199,6 +200,9 @@ pub async fn post_execute(
                     .after(&view(paid.clone()))?;
                 audit::record(c, event, now)?;
                 workflow::after_executed(c, &paid, &caller, now)?;
+                if let Some(project_id) = paid.project_id {
+                    crate::budget::sync_project(c, &profile, project_id)?;
+                }
                 Ok(paid)
             })
         })

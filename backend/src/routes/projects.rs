@@ -245,6 +245,7 @@ where
                 let project = repo::get(c, &caller, id)?;
                 let after = step(c, &project, action, Some(&caller), &comment, now)?;
                 then(c, &st, &after, now)?;
+                crate::budget::sync_project(c, &st.profile, id)?;
                 let latest = repo::find(c, id)?;
                 one_view(c, latest)
             })

@@ -333,6 +333,7 @@ pub async fn post_evaluation(
                 let comment = format!("评测等级 {},评分 {}.{:02}", meta.level.name_zh(), score / 100, score % 100);
                 let after = step(c, &project, action, Some(&caller), &comment, now)?;
                 workflow::after_evaluated(c, &st.profile, &after, final_subsidy, now)?;
+                crate::budget::sync_project(c, &st.profile, id)?;
                 let latest = projects::find(c, id)?;
                 workflow::views(c, vec![latest], true)?.pop().ok_or(ApiError::NotFound)
             })

@@ -41,9 +41,12 @@ pub struct FundTotals {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FundsSummary {
-    /// Budgets are set with the budget module; until then `null` ("未设预算").
+    /// The sum of the budgets in view (`POST /budgets`); `null` where none is set ("未设预算").
     pub budgeted: Option<Money>,
     pub budget_note: String,
+    /// Each budget in view with what it has drawn (city, finance: all; county: central, city, its own).
+    #[serde(default)]
+    pub budgets: Vec<crate::ledger::BudgetView>,
     /// Out-going instructions pending or approved, not yet paid.
     pub awaiting_payment: FundTotals,
     pub paid: FundTotals,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod ledger;
 pub mod problem;
 pub mod programme;
 pub mod quote;

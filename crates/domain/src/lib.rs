@@ -7,6 +7,7 @@
 //! the server and the browser.
 
 pub mod accounts;
+pub mod budget;
 pub mod deadline;
 pub mod eligibility;
 pub mod enterprise;

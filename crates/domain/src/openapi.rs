@@ -11,9 +11,11 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::budget::{Fund, RecipientType};
 use crate::ledger::{Direction, PaymentKind, PaymentStatus};
 use crate::level::DigitalLevel;
 use crate::money::Money;
+use crate::policy::AwardKind;
 use crate::reference::{County, ExpenseCategory, Industry};
 use crate::rules::CancelReason;
 use crate::state::{ProjectState, Role};
@@ -136,6 +138,9 @@ coded_schema! {
     PaymentStatus: "支付指令状态", PaymentStatus::ALL, PaymentStatus::code, status_zh;
     Direction: "资金方向", [Direction::Out, Direction::In], Direction::code, direction_zh;
     CancelReason: "取消原因(R7)", CANCEL_REASONS, cancel_code, cancel_zh;
+    AwardKind: "奖励类别(R12)", AwardKind::ALL, AwardKind::key, AwardKind::name_zh;
+    Fund: "资金来源", Fund::ALL, Fund::code, Fund::name_zh;
+    RecipientType: "奖励对象类别(R12)", RecipientType::ALL, RecipientType::code, RecipientType::name_zh;
 }
 
 #[cfg(test)]

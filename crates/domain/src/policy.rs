@@ -86,6 +86,22 @@ impl AwardKind {
             AwardKind::CollectedCase => "collected_case",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<AwardKind> {
+        AwardKind::ALL.into_iter().find(|k| k.key() == code)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            AwardKind::ExcellentProvider => "优秀数字化服务商",
+            AwardKind::ExcellentProduct => "优秀“小快轻准”产品",
+            AwardKind::StandardPackage => "行业解决方案和产品标准包",
+            AwardKind::BenchmarkEnterprise => "数字化转型标杆企业",
+            AwardKind::DigitalWorkshop => "数字化车间、智能工厂",
+            AwardKind::ChainCase => "“链式”数字化转型典型案例",
+            AwardKind::CollectedCase => "征集案例",
+        }
+    }
 }
 
 /// The cap of one award kind and, where the texts set one, how many may go to one industry.
@@ -115,6 +131,14 @@ pub enum TargetMeasure {
     LittleGiantsInProgramme,
     /// Providers active in the pool.
     ActiveProviders,
+    /// Enterprises granted a cloud subsidy (R11).
+    OnCloud,
+    /// Digital workshop / smart factory awards (R12).
+    DigitalWorkshopAwards,
+    /// Chain-type case awards (R12).
+    ChainCaseAwards,
+    /// Collected case awards (R12).
+    CollectedCaseAwards,
     /// Not counted from dtpilot's records (yet).
     None,
 }
@@ -154,6 +178,9 @@ pub struct PolicyProfile {
     pub local_matching: Sourced<(u32, u32)>,
     /// R13: the least share of the central fund for retrofit subsidies.
     pub central_retrofit_min_share: Sourced<Ratio>,
+    /// R13: the central share of the other kinds (diagnosis, cloud, award), paid from the central
+    /// fund's non-retrofit part; the rest (all of it for R8 enterprises) is the city's.
+    pub other_kinds_central_share: Sourced<Ratio>,
     /// R15: the least length of a public notice, calendar days inclusive.
     pub notice_min_days: Sourced<u32>,
     /// R10: diagnosis subsidy cap per enterprise.
@@ -242,6 +269,7 @@ mod raw {
         pub central_share: Value<String>,
         pub local_matching: LocalMatching,
         pub central_retrofit_min_share: Value<String>,
+        pub other_kinds_central_share: Value<String>,
     }
 
     #[derive(Deserialize)]
@@ -481,6 +509,11 @@ mod raw {
                 central_retrofit_min_share: sourced(
                     "funds.central_retrofit_min_share",
                     &f.central_retrofit_min_share,
+                    |k, v| ratio(k, v),
+                )?,
+                other_kinds_central_share: sourced(
+                    "funds.other_kinds_central_share",
+                    &f.other_kinds_central_share,
                     |k, v| ratio(k, v),
                 )?,
                 notice_min_days,

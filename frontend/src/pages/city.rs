@@ -11,6 +11,7 @@ use crate::pages::city_notices::{NoticeForm, NoticeList};
 use crate::pages::city_payments::PaymentApprovals;
 use crate::pages::city_progress::ProgressPanel;
 use crate::pages::dashboard::Tabs;
+use crate::pages::ledger_budgets::BudgetsAndAwards;
 use crate::pages::pool::{BatchesPanel, ProvidersPanel};
 
 #[component]
@@ -24,6 +25,7 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-payments", "拨付审批", "Payments"),
         ("tab-progress", "进度", "Progress"),
         ("tab-pool", "批次与服务商", "Batches & providers"),
+        ("tab-budgets", "预算与奖补", "Budgets & awards"),
         ("tab-batch-progress", "批次进度", "Batch progress"),
         ("tab-reports", "周调度/月通报", "Weekly / monthly"),
         ("tab-import", "导入企业", "Import enterprises"),
@@ -45,7 +47,8 @@ pub fn CityDashboard() -> impl IntoView {
             </section>
         }
         .into_any(),
-        5..=7 => crate::pages::ops_progress::ops_tab(tab.get() - 5, true),
+        5 => view! { <BudgetsAndAwards reload=reload /> }.into_any(),
+        6..=8 => crate::pages::ops_progress::ops_tab(tab.get() - 6, true),
         _ => view! {
             <BatchesPanel />
             <ProvidersPanel />

@@ -60,6 +60,7 @@ pub fn EnterpriseDashboard() -> impl IntoView {
                     empty_en="No diagnostic report yet. Before applying, the provider assigned to the enterprise must diagnose it and upload the report; contact the provider or the county bureau."
                 />
             </section>
+            <crate::pages::enterprise_cloud::CloudFees enterprise_id=enterprise_id />
             <section class="card" id="my-projects">
                 <h2>{tr("全部申报项目", "All my projects")}</h2>
                 <ProjectTable

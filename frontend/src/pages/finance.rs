@@ -36,6 +36,10 @@ pub fn FinanceDashboard() -> impl IntoView {
             </p>
             <FundTotalsPanel reload=reload />
         </section>
+        <section class="card" id="finance-budgets">
+            <h2>{tr("资金预算", "Budgets")}</h2>
+            <crate::pages::ledger_budgets::BudgetsTable reload=reload />
+        </section>
         <section class="card">
             <Tabs
                 current=tab

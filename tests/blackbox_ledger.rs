@@ -1,0 +1,543 @@
+//! Black-box: the other subsidies, awards and budgets through the one payment ledger (SPEC §4
+//! R10–R13, §6, §7b) over HTTP as the real roles, on SQLite and PostgreSQL — the diagnosis subsidy at
+//! acceptance, cloud fees within the cumulative cap (also under concurrent requests), awards within
+//! their caps and places, budgets that commit, release and refuse; wrong role, out of scope, wrong
+//! state; and the ledger invariants (fund parts add up, no pool over its budget, the kept usage and
+//! payment totals equal the rows).
+
+#[path = "common/server.rs"]
+mod server;
+#[path = "support/mod.rs"]
+mod support;
+#[path = "common/world.rs"]
+mod world;
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use dtpilot_backend::db::schema::{payment_totals as tpay, payments as pay};
+use dtpilot_backend::db::{self, DatabaseUrl};
+use dtpilot_domain::PolicyProfile;
+use serde_json::{Value, json};
+use world::{PDF, World, enterprise_body, problem, uscc};
+
+fn day(n: i64) -> String {
+    ((Utc::now() + Duration::hours(8)).date_naive() + Duration::days(n)).to_string()
+}
+
+fn fen(v: &Value) -> i64 {
+    let s = v.as_str().unwrap_or_else(|| panic!("money string expected, got {v}"));
+    let (yuan, fen) = s.split_once('.').expect("two decimals");
+    yuan.parse::<i64>().expect("yuan") * 100 + fen.parse::<i64>().expect("fen")
+}
+
+/// (county, kind, status, amount, central, city, county part) of an instruction.
+type PaymentRow = (Option<String>, String, String, i64, i64, i64, i64);
+
+struct Pilot {
+    url: String,
+    w: World,
+    city: String,
+    county: String,
+    other_county: String,
+    finance: String,
+    evaluator: String,
+    provider: String,
+    provider_id: i64,
+    provider_name: String,
+    batch_id: i64,
+}
+
+impl Pilot {
+    fn new(url: &str) -> Pilot {
+        let w = World::new(url);
+        let city = w.user("city", "city", json!({}));
+        let county = w.user("county_lz", "county", json!({"county": "luzhou"}));
+        let other_county = w.user("county_sd", "county", json!({"county": "shangdang"}));
+        let finance = w.user("fin", "finance", json!({}));
+        let evaluator = w.user("eval", "evaluator", json!({}));
+        let provider_name = "示例诊断服务商".to_string();
+        let p = w.ok("/providers", &city, &json!({"name": provider_name, "credit_code": uscc("91140400MA0T00001"), "capabilities": ["diagnosis", "retrofit"]}), 201);
+        let provider_id = p["id"].as_i64().expect("id");
+        let provider = w.user("prov", "provider", json!({"provider_id": provider_id}));
+        let b = w.ok(
+            "/batches",
+            &city,
+            &json!({"number": 1, "name": "第一批", "diagnosis_due": day(30), "retrofit_due": day(120),
+            "acceptance_start": day(90), "acceptance_end": day(150)}),
+            201,
+        );
+        let batch_id = b["id"].as_i64().expect("id");
+        Pilot {
+            url: url.to_string(),
+            w,
+            city,
+            county,
+            other_county,
+            finance,
+            evaluator,
+            provider,
+            provider_id,
+            provider_name,
+            batch_id,
+        }
+    }
+
+    /// An enterprise of Luzhou in the batch, assigned and diagnosed (one report per fee); returns
+    /// (id, its user's token).
+    fn enterprise(&self, n: u32, extra: Value, fees: &[&str]) -> (i64, String) {
+        let mut body = enterprise_body(n, "luzhou");
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let e = self.w.ok("/enterprises", &self.county, &body, 201);
+        let id = e["id"].as_i64().expect("id");
+        self.w.ok(
+            &format!("/batches/{}/enterprises", self.batch_id),
+            &self.city,
+            &json!({"enterprise_ids": [id]}),
+            200,
+        );
+        self.w.ok(&format!("/enterprises/{id}/assignment"), &self.city, &json!({"provider_id": self.provider_id}), 201);
+        for fee in fees {
+            let meta = json!({"estimated_level": 1, "summary": "设备联网率低", "common_needs": ["设备联网"], "individual_needs": ["能耗监测"], "fee": fee});
+            let resp = self.w.upload(&format!("/enterprises/{id}/diagnoses"), &self.provider, &meta, PDF);
+            assert_eq!(resp.status().as_u16(), 201, "diagnosis: {}", resp.text().unwrap_or_default());
+        }
+        let token = self.w.user(&format!("ent{n}"), "enterprise", json!({"enterprise_id": id}));
+        (id, token)
+    }
+
+    /// Created, submitted and recommended: the project waits for the city's review.
+    fn recommended(&self, ent: &str, planned: &str, target: u8) -> i64 {
+        let body = json!({"batch_id": self.batch_id, "provider_id": self.provider_id, "contract_no": "HT-001", "contract_amount": planned,
+            "planned_eligible_investment": planned, "target_level": target, "overlapping_support_declared": false});
+        let pid = self.w.ok("/projects", ent, &body, 201)["id"].as_i64().expect("id");
+        self.w.ok(&format!("/projects/{pid}/submit"), ent, &json!({}), 200);
+        self.w.ok(
+            &format!("/projects/{pid}/county-review"),
+            &self.county,
+            &json!({"decision": "recommend", "comment": "材料齐全"}),
+            200,
+        );
+        pid
+    }
+
+    fn approve(&self, pid: i64) -> reqwest::blocking::Response {
+        self.w.post(
+            &format!("/projects/{pid}/city-review"),
+            &self.city,
+            &json!({"decision": "approve", "comment": "同意"}),
+        )
+    }
+
+    /// Approved, noticed and cleared.
+    fn through_notice(&self, ent: &str, planned: &str, target: u8) -> i64 {
+        let pid = self.recommended(ent, planned, target);
+        assert_eq!(self.approve(pid).status().as_u16(), 200);
+        let notice = self.w.ok(
+            "/notices",
+            &self.city,
+            &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}),
+            201,
+        );
+        self.w.ok(&format!("/notices/{}/close", notice["id"]), &self.city, &json!({"upheld_project_ids": []}), 200);
+        pid
+    }
+
+    fn payments(&self, query: &str) -> Vec<Value> {
+        let page = self.w.get_json(&format!("/payments?per_page=100&{query}"), &self.city);
+        page["items"].as_array().expect("items").clone()
+    }
+
+    fn pay(&self, id: i64) -> Value {
+        self.w.ok(&format!("/payments/{id}/approve"), &self.city, &json!({}), 200);
+        self.w.ok(
+            &format!("/payments/{id}/execute"),
+            &self.finance,
+            &json!({"paid_on": day(0), "voucher_no": format!("PZ-{id}")}),
+            200,
+        )
+    }
+
+    fn pay_one(&self, pid: i64, kind: &str) -> Value {
+        let items = self.payments(&format!("project_id={pid}&kind={kind}&status=pending"));
+        assert_eq!(items.len(), 1, "one pending {kind}: {items:?}");
+        self.pay(items[0]["id"].as_i64().expect("id"))
+    }
+
+    /// In progress → completed → evaluated at `level`.
+    fn accept(&self, ent: &str, pid: i64, level: u8) -> Value {
+        self.w.ok(&format!("/projects/{pid}/expenses"), ent, &json!({"category": "software", "amount": "400000.00", "invoice_no": format!("FP-{pid}"), "paid_on": day(-2)}), 201);
+        self.w.ok(&format!("/projects/{pid}/complete"), ent, &json!({}), 200);
+        let meta = json!({"level": level, "score": 60.0, "evaluated_on": day(0)});
+        let resp = self.w.upload(&format!("/projects/{pid}/evaluation"), &self.evaluator, &meta, PDF);
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        assert_eq!(status, 200, "evaluation: {body}");
+        body
+    }
+
+    fn cloud_fee(&self, eid: i64, token: &str, amount: &str, invoice: &str) -> (u16, String, Value) {
+        problem(self.w.post(
+            &format!("/enterprises/{eid}/cloud-fees"),
+            token,
+            &json!({"amount": amount, "period": "2026-01", "invoice_no": invoice}),
+        ))
+    }
+
+    /// SPEC §6 ledger invariants over the database itself: each instruction's fund parts add up; the
+    /// kept pool usage equals the usage recomputed from the records; `payment_totals` equals the
+    /// rows; and no pool with a budget is over it.
+    fn assert_ledger(&self) {
+        for p in self.payments("") {
+            let f = &p["funds"];
+            assert_eq!(
+                fen(&f["central"]) + fen(&f["city"]) + fen(&f["county"]),
+                fen(&p["amount"]),
+                "fund parts of {p}"
+            );
+        }
+        let pool = db::connect(&DatabaseUrl::parse(&self.url).expect("url"), 1).expect("connect");
+        let mut c = pool.get().expect("conn");
+        let profile = PolicyProfile::changzhi_2025();
+        let stored = dtpilot_backend::budget::stored_usage(&mut c).expect("usage");
+        let recomputed = dtpilot_backend::budget::recomputed_usage(&mut c, &profile).expect("recomputed");
+        assert_eq!(stored, recomputed, "fund_usage follows the records");
+        let kept: BTreeMap<(String, String, String), [i64; 5]> = tpay::table
+            .select((
+                tpay::county,
+                tpay::kind,
+                tpay::status,
+                tpay::instructions,
+                tpay::amount_fen,
+                tpay::central_fen,
+                tpay::city_fen,
+                tpay::county_fen,
+            ))
+            .load::<(String, String, String, i64, i64, i64, i64, i64)>(&mut c)
+            .expect("payment_totals")
+            .into_iter()
+            .filter(|r| r.3 != 0)
+            .map(|(co, k, s, n, a, ce, ci, cf)| ((co, k, s), [n, a, ce, ci, cf]))
+            .collect();
+        let mut counted: BTreeMap<(String, String, String), [i64; 5]> = BTreeMap::new();
+        let rows: Vec<PaymentRow> = pay::table
+            .select((
+                pay::county,
+                pay::kind,
+                pay::status,
+                pay::amount_fen,
+                pay::central_fen,
+                pay::city_fen,
+                pay::county_fen,
+            ))
+            .load(&mut c)
+            .expect("payments");
+        for (co, k, s, a, ce, ci, cf) in rows {
+            let e = counted.entry((co.unwrap_or_default(), k, s)).or_default();
+            for (x, v) in e.iter_mut().zip([1, a, ce, ci, cf]) {
+                *x += v;
+            }
+        }
+        assert_eq!(kept, counted, "payment_totals follow the rows");
+        for b in self.w.get_json("/budgets", &self.finance)["items"].as_array().expect("items") {
+            assert!(fen(&b["remaining"]) >= 0, "no pool over its budget: {b}");
+            for part in ["retrofit_remaining", "other_remaining"] {
+                assert!(b[part].is_null() || fen(&b[part]) >= 0, "{part}: {b}");
+            }
+        }
+    }
+}
+
+support::both_databases! {
+    fn r10_diagnosis_subsidy_at_acceptance_once_to_the_latest_provider(url: &str) {
+        let t = Pilot::new(url);
+        // Two reports: the latest (fee 45,000.00) counts, capped at 30,000.00.
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00", "45000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        assert!(t.payments("kind=diagnosis").is_empty(), "nothing before acceptance");
+        assert_eq!(t.accept(&ent, pid, 3)["status"], "accepted");
+        let d = t.payments("kind=diagnosis");
+        assert_eq!(d.len(), 1, "{d:?}");
+        let d = &d[0];
+        assert_eq!((d["amount"].as_str(), d["payee"].as_str(), d["provider_id"].as_i64()), (Some("30000.00"), Some(t.provider_name.as_str()), Some(t.provider_id)));
+        assert_eq!((d["enterprise_id"].as_i64(), d["project_id"].as_i64()), (Some(eid), Some(pid)));
+        assert_eq!(d["funds"], json!({"central": "30000.00", "city": "0.00", "county": "0.00"}), "from the central fund's non-retrofit share");
+        // The provider sees it among its payments; another county does not.
+        let mine = t.w.get_json("/payments?kind=diagnosis", &t.provider);
+        assert_eq!(mine["total"], 1);
+        assert_eq!(t.w.get_json("/payments?kind=diagnosis", &t.other_county)["total"], 0);
+        // Paid, it does not count in the project's paid total (SPEC §6).
+        t.pay(d["id"].as_i64().expect("id"));
+        let p = t.w.get_json(&format!("/projects/{pid}"), &t.city);
+        assert_eq!(p["subsidy"]["paid_total"], "175000.00");
+        t.pay_one(pid, "balance");
+        let p = t.w.get_json(&format!("/projects/{pid}"), &t.city);
+        assert_eq!((p["status"].as_str(), p["subsidy"]["paid_total"].as_str()), (Some("settled"), Some("200000.00")));
+
+        // Failed acceptance: no diagnosis subsidy.
+        let (_, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        let pid2 = t.through_notice(&ent2, "300000.00", 2);
+        t.pay_one(pid2, "prepayment");
+        assert_eq!(t.accept(&ent2, pid2, 1)["status"], "failed");
+        assert_eq!(t.payments("kind=diagnosis").len(), 1, "not on failed acceptance");
+        // R8: an excluded enterprise's diagnosis subsidy is the city's.
+        let (_, ent3) = t.enterprise(3, json!({"central_fund_excluded": true}), &["12000.00"]);
+        let pid3 = t.through_notice(&ent3, "300000.00", 2);
+        t.pay_one(pid3, "prepayment");
+        t.accept(&ent3, pid3, 2);
+        let d3 = t.payments(&format!("kind=diagnosis&project_id={pid3}"));
+        assert_eq!(d3[0]["funds"], json!({"central": "0.00", "city": "12000.00", "county": "0.00"}));
+        // Cancelled before it was paid, the project takes its open diagnosis instruction with it.
+        t.w.ok(&format!("/projects/{pid3}/cancel"), &t.city, &json!({"reason": "cancelled", "comment": "企业放弃"}), 200);
+        assert_eq!(t.payments(&format!("kind=diagnosis&project_id={pid3}"))[0]["status"], "cancelled");
+        t.assert_ledger();
+        // A database whose projects were approved before budgets existed: at start the server
+        // computes their draw once from the rows, and the pools come out as if kept all along.
+        let pool = db::connect(&DatabaseUrl::parse(url).expect("url"), 1).expect("connect");
+        let mut c = pool.get().expect("conn");
+        c.batch_execute("DELETE FROM project_commitments; UPDATE fund_usage SET used_fen = 0 WHERE share = 'retrofit'").expect("forget");
+        let profile = PolicyProfile::changzhi_2025();
+        assert_eq!(dtpilot_backend::budget::fill_commitments(&mut c, &profile).expect("fill"), 3);
+        assert_eq!(dtpilot_backend::budget::fill_commitments(&mut c, &profile).expect("again"), 0, "once");
+        drop(c);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn r11_cloud_fees_within_the_cumulative_cap(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (s, _, first) = t.cloud_fee(eid, &ent, "12000.00", "YF-1");
+        assert_eq!((s, first["subsidy"].as_str()), (201, Some("12000.00")));
+        let (s, _, second) = t.cloud_fee(eid, &t.city, "25000.00", "YF-2");
+        assert_eq!((s, second["subsidy"].as_str()), (201, Some("18000.00")), "what is left of the cap");
+        let (s, code, body) = t.cloud_fee(eid, &ent, "1.00", "YF-3");
+        assert_eq!((s, code.as_str()), (422, "cloud_cap_reached"));
+        assert!(body["detail"].as_str().is_some_and(|d| d.contains("R11")), "{body}");
+        assert_eq!(body["errors"][0]["field"], "amount");
+        let (s, code, _) = t.cloud_fee(eid, &ent, "1.00", "YF-1");
+        assert_eq!((s, code.as_str()), (409, "duplicate_invoice"));
+        let (s, _, body) = t.cloud_fee(eid, &ent, "0.00", "YF-9");
+        assert_eq!((s, body["errors"][0]["field"].as_str()), (422, Some("amount")));
+        let (s, _, _) = t.cloud_fee(eid, &ent, "12.345", "YF-9");
+        assert_eq!(s, 422);
+        for token in [&t.provider, &t.finance, &t.evaluator, &t.county] {
+            assert_eq!(t.cloud_fee(eid, token, "1.00", "YF-8").0, 403);
+        }
+        let list = t.w.get_json(&format!("/enterprises/{eid}/cloud-fees"), &ent);
+        assert_eq!((list["items"].as_array().map(Vec::len), list["granted"].as_str(), list["remaining"].as_str()), (Some(2), Some("30000.00"), Some("0.00")));
+        assert_eq!(t.w.get(&format!("/enterprises/{eid}/cloud-fees"), &t.other_county).status().as_u16(), 404);
+        assert_eq!(t.w.get(&format!("/enterprises/{eid}/cloud-fees"), &t.county).status().as_u16(), 200);
+        let cloud = t.payments("kind=cloud");
+        assert_eq!(cloud.len(), 2);
+        assert!(cloud.iter().all(|p| p["enterprise_id"] == eid && p["project_id"].is_null()));
+        // Another enterprise and another county: out of scope.
+        let (eid2, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        assert_eq!(t.cloud_fee(eid, &ent2, "1.00", "YF-7").0, 404);
+        assert_eq!(t.cloud_fee(eid2, &t.other_county, "1.00", "YF-7").0, 403, "county may not declare");
+        // R16: a flagged enterprise is paid nothing.
+        let e2 = t.w.get_json(&format!("/enterprises/{eid2}"), &t.city);
+        let flagged = t.w.patch(&format!("/enterprises/{eid2}"), &t.city, &json!({"version": e2["version"], "dishonest": true}));
+        assert_eq!(flagged.status().as_u16(), 200);
+        let (s, code, _) = t.cloud_fee(eid2, &ent2, "100.00", "YF-1");
+        assert_eq!((s, code.as_str()), (422, "dishonest"));
+        // Dashboard: one enterprise on the cloud.
+        let d = t.w.get_json("/dashboard", &t.city);
+        let on_cloud = d["targets"].as_array().expect("targets").iter().find(|x| x["key"] == "on_cloud").cloned().expect("on_cloud");
+        assert_eq!(on_cloud["actual"], 1);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn r11_concurrent_cloud_fees_never_exceed_the_cap(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let url = t.w.url(&format!("/enterprises/{eid}/cloud-fees"));
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let (url, ent) = (url.clone(), ent.clone());
+                    s.spawn(move || {
+                        server::client()
+                            .post(url)
+                            .bearer_auth(ent)
+                            .json(&json!({"amount": "7000.00", "period": "2026-02", "invoice_no": format!("BF-{i}")}))
+                            .send()
+                            .expect("send")
+                            .status()
+                            .as_u16()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 422), "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 5, "4 × 7,000.00 + 2,000.00: {statuses:?}");
+        let list = t.w.get_json(&format!("/enterprises/{eid}/cloud-fees"), &ent);
+        assert_eq!(list["granted"], "30000.00");
+        let total: i64 = t.payments("kind=cloud").iter().map(|p| fen(&p["amount"])).sum();
+        assert_eq!(total, 3_000_000);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn r12_awards_within_caps_and_places(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let award = |token: &str, body: Value| problem(t.w.post("/awards", token, &body));
+        let prov = json!({"type": "provider", "id": t.provider_id});
+        let (s, _, a) = award(&t.city, json!({"kind": "excellent_provider", "recipient": prov, "amount": "100000.00", "comment": "2026 年度优秀服务商"}));
+        assert_eq!((s, a["amount"].as_str(), a["cap"].as_str(), a["recipient_name"].as_str()), (201, Some("100000.00"), Some("100000.00"), Some(t.provider_name.as_str())));
+        let (s, code, body) = award(&t.city, json!({"kind": "excellent_provider", "recipient": prov, "amount": "100000.01"}));
+        assert_eq!((s, code.as_str(), body["errors"][0]["field"].as_str()), (422, "award_above_cap", Some("amount")));
+        let (s, code, _) = award(&t.city, json!({"kind": "standard_package", "recipient": prov, "amount": "800000.00"}));
+        assert_eq!((s, code.as_str()), (422, "award_needs_industry"));
+        let (s, _, _) = award(&t.city, json!({"kind": "standard_package", "recipient": prov, "amount": "800000.00", "industry": "power_equipment"}));
+        assert_eq!(s, 201);
+        let (s, code, _) = award(&t.city, json!({"kind": "standard_package", "recipient": prov, "amount": "1.00", "industry": "power_equipment"}));
+        assert_eq!((s, code.as_str()), (409, "award_industry_limit"), "one standard package per industry");
+        let (s, _, _) = award(&t.city, json!({"kind": "standard_package", "recipient": prov, "amount": "1.00", "industry": "chemical_materials"}));
+        assert_eq!(s, 201, "another industry has its own place");
+        let (s, code, _) = award(&t.city, json!({"kind": "excellent_product", "recipient": {"type": "product", "id": 1}, "amount": "1.00"}));
+        assert_eq!((s, code.as_str()), (422, "recipient_type_unsupported"));
+        let (s, code, _) = award(&t.city, json!({"kind": "benchmark_enterprise", "recipient": prov, "amount": "1.00"}));
+        assert_eq!((s, code.as_str()), (422, "award_recipient_invalid"));
+        let (s, _, body) = award(&t.city, json!({"kind": "digital_workshop", "recipient": {"type": "enterprise", "id": 987654}, "amount": "1.00"}));
+        assert_eq!((s, body["errors"][0]["field"].as_str()), (422, Some("recipient.id")));
+        let (s, _, _) = award(&t.city, json!({"kind": "bogus", "recipient": prov, "amount": "1.00"}));
+        assert_eq!(s, 422);
+        // The benchmark award stands beside the retrofit subsidy (不包含数字化改造已补助资金).
+        let ent_rec = json!({"type": "enterprise", "id": eid});
+        let (s, _, b) = award(&t.city, json!({"kind": "benchmark_enterprise", "recipient": ent_rec, "amount": "500000.00"}));
+        assert_eq!((s, b["payment_id"].is_i64()), (201, true));
+        assert_eq!(award(&t.city, json!({"kind": "digital_workshop", "recipient": ent_rec, "amount": "100000.00"})).0, 201);
+        assert_eq!(award(&t.city, json!({"kind": "chain_case", "recipient": ent_rec, "amount": "50000.00"})).0, 201);
+        for token in [&t.county, &t.finance, &ent, &t.provider, &t.evaluator] {
+            assert_eq!(award(token, json!({"kind": "chain_case", "recipient": ent_rec, "amount": "1.00"})).0, 403);
+        }
+        // Who sees which awards.
+        let all = t.w.get_json("/awards", &t.city);
+        assert_eq!(all["items"].as_array().map(Vec::len), Some(6));
+        assert_eq!(all["kinds"].as_array().map(Vec::len), Some(7));
+        assert_eq!(t.w.get_json("/awards", &t.finance)["items"].as_array().map(Vec::len), Some(6));
+        assert_eq!(t.w.get_json("/awards", &ent)["items"].as_array().map(Vec::len), Some(3));
+        assert_eq!(t.w.get_json("/awards", &t.provider)["items"].as_array().map(Vec::len), Some(3));
+        for token in [&t.county, &t.evaluator] {
+            assert_eq!(t.w.get("/awards", token).status().as_u16(), 403);
+        }
+        let awards = t.payments("kind=award");
+        assert_eq!(awards.len(), 6);
+        assert!(awards.iter().any(|p| p["provider_id"] == t.provider_id && p["enterprise_id"].is_null()));
+        // Dashboard targets of 附件1.
+        let d = t.w.get_json("/dashboard", &t.city);
+        let actual = |key: &str| d["targets"].as_array().expect("targets").iter().find(|x| x["key"] == key).map(|x| x["actual"].clone()).expect(key);
+        assert_eq!((actual("workshops"), actual("chain_cases"), actual("typical_cases")), (json!(1), json!(1), json!(0)));
+        assert_eq!(t.w.get_json("/dashboard", &t.other_county)["targets"].as_array().expect("t").iter().find(|x| x["key"] == "workshops").map(|x| x["actual"].clone()), Some(json!(0)));
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn budgets_commit_release_and_refuse(url: &str) {
+        let t = Pilot::new(url);
+        let budget = |token: &str, body: Value| problem(t.w.post("/budgets", token, &body));
+        // R13 on the central budget.
+        let (s, code, body) = budget(&t.city, json!({"fund": "central", "amount": "1000000.00", "retrofit_amount": "799999.99"}));
+        assert_eq!((s, code.as_str()), (422, "central_retrofit_share_too_low"));
+        assert!(body["detail"].as_str().is_some_and(|d| d.contains("R13")), "{body}");
+        assert_eq!(budget(&t.city, json!({"fund": "central", "amount": "1000000.00"})).0, 422);
+        assert_eq!(budget(&t.city, json!({"fund": "county", "amount": "1.00"})).2["errors"][0]["field"], "county");
+        assert_eq!(budget(&t.city, json!({"fund": "city", "county": "luzhou", "amount": "1.00"})).0, 422);
+        for token in [&t.finance, &t.county] {
+            assert_eq!(budget(token, json!({"fund": "city", "amount": "1.00"})).0, 403);
+        }
+        let (s, _, central) = budget(&t.city, json!({"fund": "central", "amount": "250000.00", "retrofit_amount": "200000.00"}));
+        assert_eq!((s, central["remaining"].as_str(), central["committed"].as_str()), (201, Some("250000.00"), Some("0.00")));
+        assert_eq!(budget(&t.city, json!({"fund": "county", "county": "luzhou", "amount": "100000.00"})).0, 201);
+        assert_eq!(budget(&t.city, json!({"fund": "city", "amount": "1000000.00"})).0, 201);
+        let (s, code, _) = budget(&t.city, json!({"fund": "city", "amount": "5.00"}));
+        assert_eq!((s, code.as_str()), (409, "budget_exists"));
+
+        // An approval commits the planned subsidy by the §3 split: 300,000.00 → 150,000 / 75,000 / 75,000.
+        let (_, ent1) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (_, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        let (_, ent3) = t.enterprise(3, json!({}), &["20000.00"]);
+        let p1 = t.recommended(&ent1, "600000.00", 2);
+        assert_eq!(t.approve(p1).status().as_u16(), 200);
+        let pools = |token: &str| -> BTreeMap<String, Value> {
+            t.w.get_json("/budgets", token)["items"].as_array().expect("items").iter().map(|b| (b["name"].as_str().unwrap_or("").to_string(), b.clone())).collect()
+        };
+        let b = pools(&t.city);
+        let lz = &b["潞州区县级配套资金"];
+        assert_eq!((lz["committed"].as_str(), lz["remaining"].as_str()), (Some("75000.00"), Some("25000.00")));
+        assert_eq!(b["中央专项资金"]["retrofit_remaining"], "50000.00");
+        // A second project would take Luzhou's pool over: 409, nothing changes.
+        let p2 = t.recommended(&ent2, "300000.00", 2);
+        let (s, code, body) = problem(t.approve(p2));
+        assert_eq!((s, code.as_str()), (409, "budget_exceeded"), "{body}");
+        assert_eq!(t.w.get_json(&format!("/projects/{p2}"), &t.city)["status"], "county_recommended");
+        assert_eq!(pools(&t.finance)["潞州区县级配套资金"]["remaining"], "25000.00");
+        // A rejection of a project never approved changes nothing; a cancellation releases.
+        let p3 = t.recommended(&ent3, "100000.00", 2);
+        t.w.ok(&format!("/projects/{p3}/city-review"), &t.city, &json!({"decision": "reject", "comment": "不符合"}), 200);
+        t.w.ok(&format!("/projects/{p1}/cancel"), &t.city, &json!({"reason": "cancelled", "comment": "企业放弃"}), 200);
+        assert_eq!(pools(&t.city)["潞州区县级配套资金"]["remaining"], "100000.00");
+        assert_eq!(t.approve(p2).status().as_u16(), 200, "room again");
+        // Paid and recovered show per pool; a recovery releases what it brings back.
+        let notice = t.w.ok("/notices", &t.city, &json!({"project_ids": [p2], "starts_on": day(-7), "ends_on": day(-1)}), 201);
+        t.w.ok(&format!("/notices/{}/close", notice["id"]), &t.city, &json!({"upheld_project_ids": []}), 200);
+        t.pay_one(p2, "prepayment");
+        let lz = pools(&t.city)["潞州区县级配套资金"].clone();
+        assert_eq!((lz["paid"].as_str(), lz["committed"].as_str(), lz["remaining"].as_str()), (Some("18750.00"), Some("18750.00"), Some("62500.00")));
+        assert_eq!(t.accept(&ent2, p2, 1)["status"], "failed");
+        t.pay_one(p2, "recovery");
+        let lz = pools(&t.city)["潞州区县级配套资金"].clone();
+        assert_eq!((lz["recovered"].as_str(), lz["committed"].as_str(), lz["remaining"].as_str()), (Some("18750.00"), Some("0.00"), Some("100000.00")));
+
+        // The other kinds draw on the central budget's non-retrofit part (50,000.00 here).
+        let prov = json!({"type": "provider", "id": t.provider_id});
+        assert_eq!(problem(t.w.post("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": prov, "amount": "45000.00"}))).0, 201);
+        let (eid4, ent4) = t.enterprise(4, json!({}), &["20000.00"]);
+        let (s, code, _) = t.cloud_fee(eid4, &ent4, "6000.00", "YF-1");
+        assert_eq!((s, code.as_str()), (409, "budget_exceeded"));
+        assert_eq!(t.w.get_json(&format!("/enterprises/{eid4}/cloud-fees"), &ent4)["granted"], "0.00", "nothing changed");
+        assert_eq!(t.cloud_fee(eid4, &ent4, "5000.00", "YF-1").0, 201);
+        assert_eq!(pools(&t.city)["中央专项资金"]["other_remaining"], "0.00");
+        // A county pool that has drawn nothing takes any budget (one below the draw: the next test).
+        assert_eq!(budget(&t.city, json!({"fund": "county", "county": "shangdang", "amount": "1.00"})).0, 201);
+        // Who reads budgets; the dashboard shows them.
+        for token in [&t.county, &t.evaluator, &t.provider, &ent4] {
+            assert_eq!(t.w.get("/budgets", token).status().as_u16(), 403);
+        }
+        let d = t.w.get_json("/dashboard", &t.city);
+        assert_eq!((d["funds"]["budgeted"].as_str(), d["funds"]["budget_note"].as_str()), (Some("1350001.00"), Some("")));
+        assert_eq!(d["funds"]["budgets"].as_array().map(Vec::len), Some(4));
+        let own = t.w.get_json("/dashboard", &t.county);
+        assert_eq!(own["funds"]["budgets"].as_array().map(Vec::len), Some(3), "central, city and its own county");
+        let ent_view = t.w.get_json("/dashboard", &ent4);
+        assert_eq!(ent_view["funds"]["budget_note"], "未设预算");
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn a_budget_below_what_a_pool_drew_is_refused(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        assert_eq!(t.cloud_fee(eid, &ent, "20000.00", "YF-1").0, 201);
+        let (s, code, _) = problem(t.w.post("/budgets", &t.city, &json!({"fund": "central", "amount": "100000.00", "retrofit_amount": "90000.00"})));
+        assert_eq!((s, code.as_str()), (409, "budget_exceeded"), "the other part (10,000.00) is below the 20,000.00 drawn");
+        assert!(t.w.get_json("/budgets", &t.city)["items"].as_array().is_some_and(Vec::is_empty), "nothing stored");
+        let (s, _, _) = problem(t.w.post("/budgets", &t.city, &json!({"fund": "central", "amount": "100000.00", "retrofit_amount": "80000.00"})));
+        assert_eq!(s, 201);
+        t.assert_ledger();
+    }
+}
