@@ -373,6 +373,80 @@ try {
     await p.context().close();
   });
 
+  // Issue 5: the programme's desks.
+  const uscc = (body17) => {
+    const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const sum = [...body17].reduce((acc, c, i) => acc + chars.indexOf(c) * w[i], 0);
+    return body17 + chars[(31 - (sum % 31)) % 31];
+  };
+  const downloadOf = async (p, selector, filename) => {
+    const [download] = await Promise.all([p.waitForEvent("download", { timeout: 20000 }), p.locator(selector).click()]);
+    if (filename) assert.equal(download.suggestedFilename(), filename);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString("latin1"), "PK", "an xlsx is a zip");
+    return bytes;
+  };
+
+  await step("demo: city budgets and awards (R10–R13): the pools with what is left, the awards with their caps", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-budgets").click();
+    await p.locator("#budgets-table tbody tr").first().waitFor({ timeout: 10000 });
+    await p.locator("#awards-table tbody tr").first().waitFor({ timeout: 10000 });
+    // R13: a central budget whose retrofit part is under 80% is refused, the reason beside the form.
+    await p.locator("#bg-fund").selectOption("central");
+    await p.locator("#bg-amount").fill("1000000.00");
+    await p.locator("#bg-retrofit").fill("100000.00");
+    await p.locator("#bg-submit").click();
+    await p.locator("#budget-form .error, #budget-form .field-error").first().waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "city-budgets.png"), fullPage: true });
+    await p.context().close();
+  });
+
+  await step("demo: city batch progress, the weekly report (xlsx) and an import with its errors, all through the UI", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-batch-progress").click();
+    await p.locator("#progress-table tbody tr").first().waitFor({ timeout: 10000 });
+    await p.locator("#tab-reports").click();
+    await p.locator("#report-by-county tbody tr").first().waitFor({ timeout: 10000 });
+    await downloadOf(p, "#report-export");
+    await p.screenshot({ path: join(shots, "city-weekly-report.png"), fullPage: true });
+    await p.locator("#tab-import").click();
+    await p.locator("#import-form").waitFor({ timeout: 10000 });
+    const header = "企业名称,统一社会信用代码,县区,行业,是否规上企业,从业人员(人),上年营业收入(元),是否专精特新“小巨人”,是否不享受中央资金,联系人,联系电话";
+    const line = (n, code) => `浏览器导入${n}有限公司,${code},潞州区,智能电力设备制造业,是,80,20000000.00,否,否,李工,13900000000`;
+    const good = [uscc("91140400MA0B00001"), uscc("91140400MA0B00002")];
+    // One bad credit code: every row is checked, nothing is imported, the error names its row.
+    const bad = [header, line(1, good[0]), line(2, "91140400MA0B000029")].join("\n");
+    await p.locator("#import-file").setInputFiles({ name: "调查表.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    await p.locator("#import-submit").click();
+    await p.locator("#import-errors tbody tr").first().waitFor({ timeout: 15000 });
+    assert.ok((await p.locator("#import-errors tbody td.num").allTextContents()).includes("3"), "the error names row 3");
+    const ok = [header, line(1, good[0]), line(2, good[1])].join("\n");
+    await p.locator("#import-file").setInputFiles({ name: "调查表.csv", mimeType: "text/csv", buffer: Buffer.from(ok) });
+    await p.locator("#import-submit").click();
+    await p.locator("#import-done").waitFor({ timeout: 15000 });
+    const asCity = await apiAs("city");
+    assert.equal((await asCity(`/enterprises?q=${encodeURIComponent("浏览器导入")}`)).total, 2);
+    await p.context().close();
+  });
+
+  await step("demo: an enterprise declares a cloud fee (R11) and sees what is left of its cap", async () => {
+    const p = await newPage();
+    await signIn(p, applicant);
+    await p.locator("#enterprise-cloud").waitFor({ timeout: 15000 });
+    await p.locator("#cf-amount").fill("1200.00");
+    await p.locator("#cf-period").fill("2026-10");
+    await p.locator("#cf-invoice").fill("YUN-UI-0001");
+    await p.locator("#cf-submit").click();
+    await p.locator("#cloud-fees-table tbody tr", { hasText: "YUN-UI-0001" }).waitFor({ timeout: 10000 });
+    const fees = await asApplicant(`/enterprises/${me.enterprise_id}/cloud-fees`);
+    assert.ok(JSON.stringify(fees).includes("YUN-UI-0001"), "the fee is recorded");
+    await p.context().close();
+  });
+
   await step("demo: a dashboard in English", async () => {
     const p = await newPage();
     await signIn(p, "city");
