@@ -302,8 +302,12 @@ pub fn labelled_views(
         paid.entry(id).or_default().push((kind, amount));
     }
     let today = today_cst();
+    let mut details = crate::repo::catalogue::evaluation_details(c, &ids)?;
     let mut out = Vec::with_capacity(list.len());
     for (p, label) in list {
+        let (evaluation_detail, computed_level) = details.remove(&p.id).map_or((None, None), |(d, l)| (Some(d), Some(l)));
+        let level_mismatch = computed_level.is_some() && computed_level != p.achieved_level;
+        let products = if with_history { crate::repo::catalogue::project_products(c, p.id)? } else { Vec::new() };
         let ex = expenses.remove(&p.id).unwrap_or_default();
         let pd = paid.remove(&p.id).unwrap_or_default();
         let next_deadline = deadline::next_deadline(p.status, label.batch);
@@ -346,6 +350,10 @@ pub fn labelled_views(
             next_deadline,
             overdue: deadline::is_overdue(next_deadline, today),
             version: p.version,
+            evaluation_detail,
+            computed_level,
+            level_mismatch,
+            products,
         });
     }
     Ok(out)

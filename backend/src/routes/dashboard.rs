@@ -81,6 +81,7 @@ pub async fn get_dashboard(state: web::Data<AppState>, caller: Caller) -> Result
                     TargetMeasure::Level4 => Some(count(&|_, l| l == 4)),
                     TargetMeasure::LittleGiantsInProgramme => Some(q::little_giants_in_programme(conn, &caller)?),
                     TargetMeasure::ActiveProviders => Some(q::active_providers(conn)?),
+                    TargetMeasure::ApprovedProducts => Some(crate::repo::catalogue::approved_products(conn)?),
                     TargetMeasure::None => None,
                 };
                 targets.push(TargetView {

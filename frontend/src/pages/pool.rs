@@ -528,8 +528,9 @@ fn ProviderStatusForm(id: i64, current: ProviderStatus, reload: RwSignal<u32>) -
         let Some(new_status) = ProviderStatus::from_code(&status.get_untracked()) else { return };
         let reason_text = reason.get_untracked();
         let body = PatchProviderRequest {
-            status: new_status,
+            status: Some(new_status),
             reason: (!reason_text.trim().is_empty()).then(|| reason_text.trim().to_string()),
+            capabilities: None,
         };
         let token = session.token();
         act(
