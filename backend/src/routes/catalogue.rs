@@ -230,8 +230,8 @@ pub async fn post_provider_evaluation(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RankingQuery {
-    /// The year evaluated.
-    year: i32,
+    /// The year evaluated (required).
+    year: Option<i32>,
 }
 
 /// The year's ranking of provider evaluations (city); a provider sees only its own row.
@@ -252,6 +252,7 @@ pub async fn get_provider_evaluations(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::City, Role::Provider])?;
     let QueryParams(RankingQuery { year }) = query;
+    let year = year.ok_or_else(|| ApiError::field("year", "请给出年度"))?;
     check_year(year)?;
     let threshold = state.profile.provider_performance.suspension_below;
     let all = state.db(move |conn| Ok(repo::evaluations_of_year(conn, year)?)).await?;

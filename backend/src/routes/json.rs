@@ -41,11 +41,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
-        let field = if path == "." {
+        let named = message.starts_with("unknown field") || message.starts_with("missing field");
+        let field = match (path == ".", named) {
             // Errors at the object itself: an unknown or a missing field; serde names it in backticks.
-            message.split('`').nth(1).unwrap_or("(body)").to_string()
-        } else {
-            path
+            (true, _) => message.split('`').nth(1).unwrap_or("(body)").to_string(),
+            // The same inside a nested object: the path names the object, the message the field.
+            (false, true) => message.split('`').nth(1).map_or(path.clone(), |name| format!("{path}.{name}")),
+            (false, false) => path,
         };
         let message = if message.starts_with("unknown field") {
             format!("不允许的字段 {field}")
