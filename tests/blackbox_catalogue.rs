@@ -185,23 +185,25 @@ support::both_databases! {
         let p = Pilot::new(url);
         let p2 = Pilot::new_provider(&p.w, &p.city, 2);
         let p3 = Pilot::new_provider(&p.w, &p.city, 3);
-        let eval = |id: i64, s: [f64; 5]| {
+        let num = |t: &str| Value::Number(t.parse().expect("number"));
+        let eval = |id: i64, s: [&str; 5]| {
             p.w.post(&format!("/providers/{id}/evaluations"), &p.city, &json!({"year": 2025, "scores": {
-                "results": s[0], "feedback": s[1], "process": s[2], "report_quality": s[3], "sampling": s[4]}, "comment": "年度评估"}))
+                "results": num(s[0]), "feedback": num(s[1]), "process": num(s[2]), "report_quality": num(s[3]),
+                "sampling": num(s[4])}, "comment": "年度评估"}))
         };
-        let resp = eval(p.provider_id, [90.0, 80.0, 70.0, 60.0, 50.5]);
+        let resp = eval(p.provider_id, ["90", "80", "70", "60", "50.5"]);
         assert_eq!(resp.status().as_u16(), 201);
         let first: Value = resp.json().expect("json");
         // Equal weights 0.20: (90 + 80 + 70 + 60 + 50.5) / 5 = 70.1, exactly.
         assert_eq!((first["composite"].as_str(), first["rank"].as_i64()), (Some("70.10"), Some(1)));
-        let second: Value = eval(p2, [70.1, 70.1, 70.1, 70.1, 70.1]).json().expect("json");
+        let second: Value = eval(p2, ["70.1", "70.1", "70.1", "70.1", "70.1"]).json().expect("json");
         assert_eq!((second["composite"].as_str(), second["rank"].as_i64()), (Some("70.10"), Some(1)), "ties share a rank");
-        let third: Value = eval(p3, [50.0, 55.0, 60.0, 40.0, 45.25]).json().expect("json");
+        let third: Value = eval(p3, ["50", "55", "60", "40", "45.25"]).json().expect("json");
         assert_eq!((third["composite"].as_str(), third["rank"].as_i64()), (Some("50.05"), Some(3)));
         assert_eq!(third["below_threshold"], true);
 
         // One per provider and year; bad scores name the field; roles and scope.
-        let (status, code, _) = problem(eval(p2, [1.0, 1.0, 1.0, 1.0, 1.0]));
+        let (status, code, _) = problem(eval(p2, ["1", "1", "1", "1", "1"]));
         assert_eq!((status, code.as_str()), (409, "duplicate"));
         let (status, _, body) = problem(p.w.post(&format!("/providers/{p2}/evaluations"), &p.city,
             &json!({"year": 2026, "scores": {"results": 1, "feedback": 100.5, "process": 1, "report_quality": 1, "sampling": 1.001}})));
