@@ -60,7 +60,12 @@ impl Pilot {
     fn enterprise(&self, n: u32) -> (i64, String) {
         let e = self.w.ok("/enterprises", &self.county, &enterprise_body(n, "luzhou"), 201);
         let id = e["id"].as_i64().expect("id");
-        self.w.ok(&format!("/batches/{}/enterprises", self.batch_id), &self.city, &json!({"enterprise_ids": [id]}), 200);
+        self.w.ok(
+            &format!("/batches/{}/enterprises", self.batch_id),
+            &self.city,
+            &json!({"enterprise_ids": [id]}),
+            200,
+        );
         self.w.ok(&format!("/enterprises/{id}/assignment"), &self.city, &json!({"provider_id": self.provider_id}), 201);
         let meta = json!({"estimated_level": 1, "summary": "设备联网率低", "common_needs": [], "individual_needs": [], "fee": "20000.00"});
         let resp = self.w.upload(&format!("/enterprises/{id}/diagnoses"), &self.provider, &meta, PDF);
@@ -79,8 +84,12 @@ impl Pilot {
         self.w.ok(&format!("/projects/{pid}/submit"), ent, &json!({}), 200);
         self.w.ok(&format!("/projects/{pid}/county-review"), &self.county, &json!({"decision": "recommend"}), 200);
         self.w.ok(&format!("/projects/{pid}/city-review"), &self.city, &json!({"decision": "approve"}), 200);
-        let notice =
-            self.w.ok("/notices", &self.city, &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}), 201);
+        let notice = self.w.ok(
+            "/notices",
+            &self.city,
+            &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}),
+            201,
+        );
         self.w.ok(&format!("/notices/{}/close", notice["id"]), &self.city, &json!({"upheld_project_ids": []}), 200);
         let page = self.w.get_json(&format!("/payments?project_id={pid}&kind=prepayment"), &self.city);
         let pay = page["items"][0]["id"].as_i64().expect("prepayment");

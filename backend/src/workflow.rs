@@ -305,7 +305,8 @@ pub fn labelled_views(
     let mut details = crate::repo::catalogue::evaluation_details(c, &ids)?;
     let mut out = Vec::with_capacity(list.len());
     for (p, label) in list {
-        let (evaluation_detail, computed_level) = details.remove(&p.id).map_or((None, None), |(d, l)| (Some(d), Some(l)));
+        let (evaluation_detail, computed_level) =
+            details.remove(&p.id).map_or((None, None), |(d, l)| (Some(d), Some(l)));
         let level_mismatch = computed_level.is_some() && computed_level != p.achieved_level;
         let products = if with_history { crate::repo::catalogue::project_products(c, p.id)? } else { Vec::new() };
         let ex = expenses.remove(&p.id).unwrap_or_default();

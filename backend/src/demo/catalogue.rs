@@ -30,8 +30,15 @@ fn num(text: &str) -> Value {
 }
 
 /// The mandatory scenes first (`policies/miit-digital-level-2024.toml`).
-const SCENES: [&str; 7] =
-    ["production_control", "finance", "quality_management", "procurement", "marketing", "warehousing_logistics", "equipment_management"];
+const SCENES: [&str; 7] = [
+    "production_control",
+    "finance",
+    "quality_management",
+    "procurement",
+    "marketing",
+    "warehousing_logistics",
+    "equipment_management",
+];
 
 /// The `meta` of an evaluation upload: every third enterprise's (and the mismatch's) carries the
 /// scheme's detail.
@@ -47,7 +54,13 @@ pub(super) fn evaluation_meta(e: &Ent, level: u8, score: usize, evaluated_on: St
 
 /// (provider index, name, industry, summary, price).
 const PRODUCTS: [(usize, &str, &str, &str, Option<&str>); 10] = [
-    (0, "设备联网轻量化套件", "power_equipment", "工业网关 + 云端看板,两周完成关键设备联网与数据采集", Some("48000.00")),
+    (
+        0,
+        "设备联网轻量化套件",
+        "power_equipment",
+        "工业网关 + 云端看板,两周完成关键设备联网与数据采集",
+        Some("48000.00"),
+    ),
     (0, "电力设备质量追溯 SaaS", "power_equipment", "按批次追溯原材料与检测数据,订阅制", Some("36000.00")),
     (1, "成套设备远程运维平台", "complete_equipment", "设备远程监测、预测性维护,按台订阅", Some("60000.00")),
     (1, "项目制生产管控轻应用", "complete_equipment", "订单—计划—报工—交付全流程,移动端报工", None),

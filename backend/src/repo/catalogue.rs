@@ -213,8 +213,19 @@ const PRODUCT_COLUMNS: ProductColumns = (
 );
 
 fn product_from_row(row: ProductRow) -> Result<Product, RepoError> {
-    let (id, provider_id, provider_name, name, industry, summary, price, status, review_comment, reviewed_at, created_at) =
-        row;
+    let (
+        id,
+        provider_id,
+        provider_name,
+        name,
+        industry,
+        summary,
+        price,
+        status,
+        review_comment,
+        reviewed_at,
+        created_at,
+    ) = row;
     Ok(Product {
         industry: Industry::from_code(&industry)
             .ok_or_else(|| corrupt(format!("products.id={id}: industry {industry:?}")))?,

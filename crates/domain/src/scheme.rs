@@ -287,7 +287,10 @@ mod raw {
                 for (j, ind) in d.indicators.into_iter().enumerate() {
                     let at = format!("{at}.indicators[{j}]");
                     if !key_ok(&ind.key) || indicators.iter().any(|o| o.key == ind.key) {
-                        return Err(ProfileError::at(format!("{at}.key"), "key 只能由小写字母、数字和 _ 组成,且不能重复"));
+                        return Err(ProfileError::at(
+                            format!("{at}.key"),
+                            "key 只能由小写字母、数字和 _ 组成,且不能重复",
+                        ));
                     }
                     let m = points(&format!("{at}.max"), &ind.max)?;
                     indicators.push(super::Indicator { key: ind.key, name: ind.name, max: m });
@@ -334,7 +337,10 @@ mod raw {
                 }
                 let min_score = l.min_score.parse::<Decimal>().ok().filter(|d| *d >= Decimal::ZERO && *d <= total_max);
                 let Some(min_score) = min_score else {
-                    return Err(ProfileError::at(format!("{at}.min_score"), format!("应为 0–{total_max} 之间的数字字符串")));
+                    return Err(ProfileError::at(
+                        format!("{at}.min_score"),
+                        format!("应为 0–{total_max} 之间的数字字符串"),
+                    ));
                 };
                 if levels.last().is_some_and(|prev| prev.min_score > min_score) {
                     return Err(ProfileError::at(format!("{at}.min_score"), "更高等级的分数线不得低于较低等级"));
@@ -342,10 +348,8 @@ mod raw {
                 if usize::try_from(l.min_scenes).unwrap_or(usize::MAX) > scenes.len() {
                     return Err(ProfileError::at(format!("{at}.min_scenes"), "不得多于业务场景的数量"));
                 }
-                let mandatory_scene_level = l
-                    .mandatory_scene_level
-                    .map(|n| level(&format!("{at}.mandatory_scene_level"), n))
-                    .transpose()?;
+                let mandatory_scene_level =
+                    l.mandatory_scene_level.map(|n| level(&format!("{at}.mandatory_scene_level"), n)).transpose()?;
                 levels.push(LevelRule {
                     level: level(&format!("{at}.level"), l.level)?,
                     min_score,
@@ -460,7 +464,11 @@ mod tests {
             ("min_scene_level = 4", "min_scene_level = 5", "levels[2].min_scene_level"),
             ("key = \"finance\"", "key = \"marketing\"", "scenes[12].key"),
             ("mandatory = true", "mandatory = \"yes\"", "scenes[3].mandatory"),
-            ("assumption = true\n\n[[dimensions.indicators]]", "assumptio = true\n\n[[dimensions.indicators]]", "dimensions[0]"),
+            (
+                "assumption = true\n\n[[dimensions.indicators]]",
+                "assumptio = true\n\n[[dimensions.indicators]]",
+                "dimensions[0]",
+            ),
         ];
         for (from, to, key) in cases {
             let err = broken(from, to);

@@ -24,6 +24,7 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-payments", "拨付审批", "Payments"),
         ("tab-progress", "进度", "Progress"),
         ("tab-pool", "批次与服务商", "Batches & providers"),
+        ("tab-performance", "绩效与产品", "Performance & products"),
     ];
     let body = move || match tab.get() {
         0 => view! { <ReviewTab reload=reload /> }.into_any(),
@@ -42,11 +43,12 @@ pub fn CityDashboard() -> impl IntoView {
             </section>
         }
         .into_any(),
-        _ => view! {
+        4 => view! {
             <BatchesPanel />
             <ProvidersPanel />
         }
         .into_any(),
+        _ => view! { <crate::pages::city_performance::PerformanceTab reload=reload /> }.into_any(),
     };
     view! {
         <section class="card" id="dashboard-city">
