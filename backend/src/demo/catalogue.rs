@@ -46,7 +46,7 @@ pub(super) fn evaluation_meta(e: &Ent, level: u8, score: usize, evaluated_on: St
     let mut meta = json!({"level": level, "score": score, "evaluated_on": evaluated_on});
     if e.goal == MISMATCH {
         meta["detail"] = detail_for(level.saturating_sub(1));
-    } else if e.n % 3 == 0 {
+    } else if e.n.is_multiple_of(3) {
         meta["detail"] = detail_for(level);
     }
     meta

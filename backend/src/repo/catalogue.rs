@@ -91,7 +91,7 @@ pub struct NewEvaluation<'a> {
 /// Insert; a second evaluation of the provider for the year is `Conflict("provider_evaluation")`.
 pub fn insert_evaluation(conn: &mut DbConn, e: &NewEvaluation<'_>, now: NaiveDateTime) -> Result<i64, RepoError> {
     let [results, feedback, process, report_quality, sampling] = e.scores_centi;
-    Ok(diesel::insert_into(ev::table)
+    diesel::insert_into(ev::table)
         .values((
             ev::provider_id.eq(e.provider_id),
             ev::year.eq(i64::from(e.year)),
@@ -108,7 +108,7 @@ pub fn insert_evaluation(conn: &mut DbConn, e: &NewEvaluation<'_>, now: NaiveDat
         ))
         .returning(ev::id)
         .get_result(conn)
-        .map_err(RepoError::unique_as("provider_evaluation"))?)
+        .map_err(RepoError::unique_as("provider_evaluation"))
 }
 
 type EvaluationRow = (i64, i64, String, String, i64, i64, i64, i64, i64, i64, String, String, NaiveDateTime);
