@@ -39,6 +39,91 @@ pub fn PerformanceTab(reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <PerformancePanel reload=reload />
         <ProductReviewPanel reload=reload />
+        <MismatchPanel />
+    }
+}
+
+/// Evaluated projects whose recorded level differs from the level the scheme computes from their
+/// detail (`GET /projects?level_mismatch=true`): a flag to look into; the recorded level decides.
+#[component]
+fn MismatchPanel() -> impl IntoView {
+    use crate::app::{Page, Router};
+    let session = SessionCtx::get();
+    let router = Router::get();
+    let lang = lang();
+    let page = RwSignal::new(1_i64);
+    let total = RwSignal::new(0_i64);
+    let data = LocalResource::new(move || {
+        let token = session.token();
+        let query = Query::new().set("level_mismatch", "true").set("page", page.get()).set("per_page", PER_PAGE);
+        async move {
+            api::get::<PageOf<dtpilot_api_types::workflow::ProjectView>>(
+                &token,
+                &format!("/projects{}", query.string()),
+            )
+            .await
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = data.get() {
+            total.set(p.total);
+        }
+    });
+    let rows = move || {
+        data.get().map(|answer| match answer {
+            Ok(p) if p.items.is_empty() => view! {
+                <Empty text=Signal::derive(move || {
+                    pick(lang.get(), "没有评测等级与指标测算不一致的项目。", "No project whose recorded level differs from the computed one.")
+                        .to_string()
+                }) />
+            }
+            .into_any(),
+            Ok(p) => {
+                let l = lang.get();
+                view! {
+                    <table class="list" id="mismatch-list">
+                        <thead>
+                            <tr>
+                                <th>{pick(l, "项目", "Project")}</th>
+                                <th>{pick(l, "企业", "Enterprise")}</th>
+                                <th>{pick(l, "评测等级", "Recorded")}</th>
+                                <th>{pick(l, "指标测算等级", "Computed")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {p.items.into_iter().map(|pv| {
+                                let pid = pv.id;
+                                let level = |v: Option<dtpilot_domain::DigitalLevel>| v.map(|v| crate::i18n::level_name(v, l)).unwrap_or_default();
+                                view! {
+                                    <tr data-project=pid>
+                                        <td>{pid}</td>
+                                        <td>
+                                            <a href=Page::Project(pid).path() on:click=move |ev: leptos::ev::MouseEvent| {
+                                                ev.prevent_default();
+                                                router.go(Page::Project(pid));
+                                            }>{pv.enterprise_name}</a>
+                                        </td>
+                                        <td>{level(pv.subsidy.achieved_level)}</td>
+                                        <td>{level(pv.computed_level)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }
+            Err(e) => view! { <p class="error">{e.message()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card" id="city-level-mismatch">
+            <h2>{tr("评测等级与指标测算不一致", "Recorded level differs from the scheme")}</h2>
+            <p class="muted">{tr("补助按评测等级计算;不一致仅作提示,供核查评测报告。",
+                "The subsidy follows the recorded level; a difference is a flag for checking the report.")}</p>
+            <Transition fallback=loading>{rows}</Transition>
+            <Pager page=page total=total id="mismatch-pager" />
+        </section>
     }
 }
 
