@@ -74,6 +74,45 @@ pub fn product_table(
     }
 }
 
+/// The provider's own yearly performance evaluation (附件2 item 18) of the last complete year.
+#[component]
+pub fn ProviderPerformance() -> impl IntoView {
+    use chrono::Datelike;
+    use dtpilot_api_types::catalogue::ProviderRankingView;
+    let session = SessionCtx::get();
+    let lang = lang();
+    let year = crate::format::today_cst().year() - 1;
+    let data = LocalResource::new(move || {
+        let token = session.token();
+        async move { api::get::<ProviderRankingView>(&token, &format!("/providers/evaluations?year={year}")).await }
+    });
+    let body = move || {
+        data.get().map(|answer| {
+            let l = lang.get();
+            match answer {
+                Ok(r) => match r.items.into_iter().next() {
+                    Some(mine) => view! {
+                        <p id="provider-performance">
+                            {format!("{year} ")}{pick(l, "年度综合得分 ", " composite ")}<strong>{mine.composite}</strong>
+                            {pick(l, ",排名 ", ", rank ")}<strong>{mine.rank}</strong>{format!(" / {}", r.evaluated)}
+                            {mine.below_threshold.then(|| view! { " " <span class="badge flag">{pick(l, "低于暂停阈值", "below the suspension threshold")}</span> })}
+                        </p>
+                    }
+                    .into_any(),
+                    None => view! { <p class="muted">{format!("{year} ")}{pick(l, "年度尚未评估。", ": not evaluated yet.")}</p> }.into_any(),
+                },
+                Err(e) => view! { <p class="error">{e.message()}</p> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <section class="card" id="provider-performance-section">
+            <h2>{tr("年度绩效评估", "Yearly performance")}</h2>
+            <Transition fallback=loading>{body}</Transition>
+        </section>
+    }
+}
+
 /// The provider's products (every status) and the form to list a new one.
 #[component]
 pub fn ProviderProducts(provider_id: i64) -> impl IntoView {
