@@ -205,6 +205,33 @@ support::both_databases! {
         assert!(total(&s, "/projects?status=awaiting_acceptance", &evaluator) >= 1, "the evaluator has work");
         let provider = login(&s, &demo::provider_username(1));
         assert!(total(&s, "/enterprises", &provider) >= 1, "a provider sees its enterprises");
+        // Issue 5: the scheme's detail (one mismatch), the catalogue, the 2025 ranking.
+        assert_eq!(total(&s, "/projects?level_mismatch=true", &city), 1, "one evaluation differs from its detail");
+        let flagged = &all(&s, "/projects?level_mismatch=true", &city)[0];
+        assert_eq!((flagged["subsidy"]["achieved_level"].as_i64(), flagged["computed_level"].as_i64()), (Some(4), Some(3)));
+        let detailed = all(&s, "/projects?status=settled", &city).into_iter().filter(|p| p["computed_level"].is_i64()).count();
+        assert!(detailed >= 2, "evaluations with the scheme's detail: {detailed}");
+        assert_eq!(total(&s, "/products?status=approved", &city), 7);
+        assert_eq!(total(&s, "/products?status=pending", &city), 2);
+        assert_eq!(total(&s, "/products?status=rejected", &city), 1);
+        let ent_catalogue = login(&s, &demo::enterprise_username(1));
+        assert_eq!(total(&s, "/products", &ent_catalogue), 7, "an enterprise sees the approved catalogue");
+        let dash = get(&s, "/dashboard", &city);
+        let solutions = dash["targets"].as_array().expect("targets").iter().find(|t| t["key"] == "solutions").expect("solutions").clone();
+        assert_eq!(solutions["actual"], 7);
+        let ranking = get(&s, "/providers/evaluations?year=2025", &city);
+        assert_eq!(ranking["evaluated"], demo::PROVIDERS);
+        let ranks: Vec<i64> = ranking["items"].as_array().expect("items").iter().filter_map(|i| i["rank"].as_i64()).collect();
+        assert_eq!(ranks, [1, 2, 2, 4, 5, 6, 7, 8], "ties share a rank");
+        let low: Vec<&Value> = ranking["items"].as_array().expect("items").iter().filter(|i| i["below_threshold"] == true).collect();
+        assert_eq!(low.len(), 2);
+        assert!(low.iter().any(|i| i["provider_status"] == "active"), "one low performer left for the city to suspend");
+        let linked = all(&s, "/projects", &city)
+            .iter()
+            .filter(|p| get(&s, &format!("/projects/{}", p["id"]), &city)["products"].as_array().is_some_and(|l| !l.is_empty()))
+            .count();
+        assert_eq!(linked, 6, "projects naming an approved product");
+
         // The first enterprise accounts, one story each, show every project state between them.
         let mut seen = BTreeSet::new();
         for n in 1..=31 {

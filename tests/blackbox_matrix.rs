@@ -118,6 +118,8 @@ struct Fixture {
     providers: Vec<i64>,
     batches: Vec<i64>,
     notices: Vec<i64>,
+    /// Approved 小快轻准 products (every signed-in user sees them).
+    products: Vec<i64>,
 }
 
 /// The states from which the evaluator sees a project (SPEC §1: "enterprises awaiting acceptance").
@@ -189,6 +191,13 @@ impl Fixture {
         w.ok(&format!("/payments/{pay_a}/approve"), &city, &json!({}), 200);
         w.ok(&format!("/payments/{pay_a}/execute"), &finance, &json!({"paid_on": day(0), "voucher_no": "PZ-1"}), 200);
         w.ok(&format!("/projects/{pr_a}/complete"), &ent_a, &json!({}), 200);
+        let product = id_of(&w.ok(
+            "/products",
+            &prov_b,
+            &json!({"name": "设备联网套件", "industry": "power_equipment", "summary": "轻量化"}),
+            201,
+        ));
+        w.ok(&format!("/products/{product}/review"), &city, &json!({"decision": "approve"}), 200);
         let callers = vec![
             Caller { role: Role::Admin, token: w.admin.clone(), county: None, enterprise_id: None, provider_id: None },
             Caller { role: Role::City, token: city.clone(), county: None, enterprise_id: None, provider_id: None },
@@ -228,6 +237,7 @@ impl Fixture {
             providers: vec![p1, p2],
             batches: vec![batch],
             notices: vec![notice],
+            products: vec![product],
         }
     }
 
@@ -243,6 +253,7 @@ impl Fixture {
             PathId::Provider => self.providers.iter().copied().map(Target::Open).collect(),
             PathId::Batch => self.batches.iter().copied().map(Target::Open).collect(),
             PathId::Notice => self.notices.iter().copied().map(Target::Open).collect(),
+            PathId::Product => self.products.iter().copied().map(Target::Open).collect(),
         };
         all.push(Target::Missing);
         all
@@ -381,6 +392,11 @@ fn body_override(route: &RouteInfo) -> Option<Value> {
         (Method::Patch, "/api/v1/enterprises/{id}") => Some(json!({"version": 0, "contact_phone": "13900000000"})),
         // An empty list is 422 before the batch is looked up.
         (Method::Post, "/api/v1/batches/{id}/enterprises") => Some(json!({"enterprise_ids": [0]})),
+        // Nothing to change is 422 before the provider is looked up.
+        (Method::Patch, "/api/v1/providers/{id}") => Some(json!({"status": "active"})),
+        // A year out of range is 422 before the provider is looked up.
+        (Method::Post, "/api/v1/providers/{id}/evaluations") => Some(json!({"year": 2025, "scores":
+            {"results": 0, "feedback": 0, "process": 0, "report_quality": 0, "sampling": 0}})),
         _ => None,
     }
 }

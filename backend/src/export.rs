@@ -373,6 +373,10 @@ mod tests {
             },
             history: vec![],
             version: 1,
+            evaluation_detail: None,
+            computed_level: None,
+            level_mismatch: false,
+            products: vec![],
         }
     }
 

@@ -373,8 +373,14 @@ pub fn complete_views(
     with_history: bool,
 ) -> Result<Vec<ProjectView>, ApiError> {
     let today = today_cst();
+    let ids: Vec<i64> = list.iter().map(|(p, _, _)| p.id).collect();
+    let mut details = crate::repo::catalogue::evaluation_details(c, &ids)?;
     let mut out = Vec::with_capacity(list.len());
     for (p, label, money) in list {
+        let (evaluation_detail, computed_level) =
+            details.remove(&p.id).map_or((None, None), |(d, l)| (Some(d), Some(l)));
+        let level_mismatch = computed_level.is_some() && computed_level != p.achieved_level;
+        let products = if with_history { crate::repo::catalogue::project_products(c, p.id)? } else { Vec::new() };
         let next_deadline = deadline::next_deadline(p.status, label.batch);
         let history = if with_history {
             projects::history(c, p.id)?
@@ -415,6 +421,10 @@ pub fn complete_views(
             next_deadline,
             overdue: deadline::is_overdue(next_deadline, today),
             version: p.version,
+            evaluation_detail,
+            computed_level,
+            level_mismatch,
+            products,
         });
     }
     Ok(out)

@@ -158,6 +158,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        evaluation_detail -> Nullable<Text>,
+        computed_level -> Nullable<BigInt>,
     }
 }
 
@@ -466,3 +468,58 @@ diesel::joinable!(enterprise_imports -> users (imported_by));
 diesel::allow_tables_to_appear_in_same_query!(enterprise_imports, users);
 // The reports sum instructions by their county and their enterprise's industry.
 diesel::allow_columns_to_appear_in_same_group_by_clause!(payments::county, enterprises::industry);
+// ---- issue 5: provider performance evaluations and the 小快轻准 catalogue ----
+
+diesel::table! {
+    /// One yearly performance evaluation of a provider (实施方案 附件2 item 18); scores in hundredths.
+    provider_evaluations (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        year -> BigInt,
+        results_centi -> BigInt,
+        feedback_centi -> BigInt,
+        process_centi -> BigInt,
+        report_quality_centi -> BigInt,
+        sampling_centi -> BigInt,
+        composite -> Text,
+        weights -> Text,
+        comment -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// 小快轻准 products and solutions offered by providers, reviewed by the city bureau.
+    products (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        name -> Text,
+        industry -> Text,
+        summary -> Text,
+        price_fen -> Nullable<BigInt>,
+        status -> Text,
+        review_comment -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Products an enterprise names in its retrofit project.
+    project_products (project_id, product_id) {
+        project_id -> BigInt,
+        product_id -> BigInt,
+        linked_by -> BigInt,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(provider_evaluations -> providers (provider_id));
+diesel::joinable!(products -> providers (provider_id));
+diesel::joinable!(project_products -> products (product_id));
+diesel::allow_tables_to_appear_in_same_query!(provider_evaluations, providers);
+diesel::allow_tables_to_appear_in_same_query!(products, providers);
+diesel::allow_tables_to_appear_in_same_query!(project_products, products);
+diesel::allow_tables_to_appear_in_same_query!(project_products, providers);

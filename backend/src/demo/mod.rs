@@ -18,6 +18,7 @@
 //!
 //! Every account has the password [`PASSWORD`]; [`DemoSummary::banner`] lists them all.
 
+mod catalogue;
 mod client;
 mod imports;
 mod ledger;
@@ -205,6 +206,7 @@ pub async fn seed(state: web::Data<AppState>) -> Result<DemoSummary, String> {
         let flag = if e.goal == G::Dishonest { "dishonest" } else { "credit_abnormal" };
         flag_enterprise(&api, tokens.county(e.county)?, e.id, flag).await?;
     }
+    catalogue::seed(&api, &tokens, &ents).await?;
 
     // Count through the API.
     for &s in ProjectState::ALL {
@@ -565,7 +567,7 @@ async fn projects(api: &Api, t: &Tokens, ents: &mut [Ent], batch_ids: &[i64; 3],
     for e in ents.iter().filter(|e| e.goal.evaluated()) {
         let level = e.achieved_level();
         let score = if e.goal.fails() { 38 + e.n % 10 } else { 62 + (e.n * 7) % 35 };
-        let meta = json!({"level": level, "score": score, "evaluated_on": tl.on(EVALUATED)});
+        let meta = catalogue::evaluation_meta(e, level, score, tl.on(EVALUATED));
         let report = pdf(
             "Digital level evaluation and acceptance report (DEMO, fictional)",
             &[

@@ -2,6 +2,7 @@
 //! and start from [`crate::scope`].
 
 pub mod batches;
+pub mod catalogue;
 pub mod dashboard;
 pub mod enterprises;
 pub mod payments;

@@ -220,6 +220,9 @@ pub struct Filter {
     /// Only the projects overdue on this day (SPEC §5: past their batch's deadline for their
     /// state — the same rule as `ProjectView::overdue`, `dtpilot_domain::deadline`).
     pub overdue_on: Option<NaiveDate>,
+    /// `true`: only the evaluated projects whose recorded level differs from the level the
+    /// evaluation scheme computed from their detail.
+    pub level_mismatch: bool,
 }
 
 /// Narrow a boxed query over `projects` — alone, or joined to the rows a page shows with them — to
@@ -254,6 +257,9 @@ macro_rules! filter_projects {
             q = q.filter(__p::enterprise_id.eq_any(
                 named.filter(named.field(__e::name).like(like_pattern(text)).escape('\\')).select(named.field(__e::id)),
             ));
+        }
+        if f.level_mismatch {
+            q = q.filter(__p::computed_level.is_not_null().and(__p::computed_level.ne(__p::achieved_level)));
         }
         if let Some(today) = f.overdue_on {
             use dtpilot_domain::deadline::DeadlineKind;
@@ -369,9 +375,9 @@ pub fn list_all(conn: &mut DbConn, caller: &Caller, f: &Filter, cap: i64) -> Res
 /// counting up to 100,000 rows (PostgreSQL counts them one by one); otherwise the rows are counted.
 pub fn count(conn: &mut DbConn, caller: &Caller, f: &Filter) -> Result<i64, RepoError> {
     use crate::db::schema::project_totals as t;
-    let Filter { status, county, batch_id, enterprise_id, provider_id, q, overdue_on } = f;
+    let Filter { status, county, batch_id, enterprise_id, provider_id, q, overdue_on, level_mismatch } = f;
     let by_text = q.as_deref().is_some_and(|text| !text.trim().is_empty());
-    if enterprise_id.is_none() && provider_id.is_none() && !by_text && overdue_on.is_none() {
+    if enterprise_id.is_none() && provider_id.is_none() && !by_text && overdue_on.is_none() && !level_mismatch {
         let mut totals = t::table
             .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(COALESCE(SUM(project_count), 0) AS BIGINT)"))
             .into_boxed();

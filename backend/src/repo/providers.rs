@@ -118,6 +118,23 @@ pub fn set_status(
     find(conn, id)
 }
 
+/// Replace the capabilities (sorted, without repeats); the version moves on.
+pub fn set_capabilities(
+    conn: &mut DbConn,
+    id: i64,
+    capabilities: &[Capability],
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let mut caps = capabilities.to_vec();
+    caps.sort();
+    caps.dedup();
+    let caps = serde_json::to_string(&caps).map_err(|e| corrupt(e.to_string()))?;
+    let n = diesel::update(p::table.find(id))
+        .set((p::capabilities.eq(caps), p::version.eq(p::version + 1), p::updated_at.eq(now)))
+        .execute(conn)?;
+    if n == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+}
+
 /// Assign a provider to an enterprise; `Ok((id, true))` when new, `Ok((id, false))` when it was already.
 pub fn assign(
     conn: &mut DbConn,

@@ -77,6 +77,7 @@ pub fn targets(
             TargetMeasure::DigitalWorkshopAwards => Some(q::awards_of(conn, caller, AwardKind::DigitalWorkshop)?),
             TargetMeasure::ChainCaseAwards => Some(q::awards_of(conn, caller, AwardKind::ChainCase)?),
             TargetMeasure::CollectedCaseAwards => Some(q::awards_of(conn, caller, AwardKind::CollectedCase)?),
+            TargetMeasure::ApprovedProducts => Some(crate::repo::catalogue::approved_products(conn)?),
             TargetMeasure::None => None,
         };
         targets.push(TargetView {

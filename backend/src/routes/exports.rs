@@ -53,6 +53,8 @@ pub struct ProjectsQuery {
     q: Option<String>,
     /// `true`: only the projects past their batch's deadline today (China Standard Time).
     overdue: Option<bool>,
+    /// `true`: only projects whose recorded level differs from the computed one.
+    level_mismatch: Option<bool>,
 }
 
 impl ProjectsQuery {
@@ -65,6 +67,7 @@ impl ProjectsQuery {
             provider_id: self.provider_id,
             q: self.q,
             overdue_on: (self.overdue == Some(true)).then(crate::workflow::today_cst),
+            level_mismatch: self.level_mismatch == Some(true),
         }
     }
 }

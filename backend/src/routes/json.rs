@@ -41,11 +41,14 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
-        let field = if path == "." {
+        // serde_path_to_error's path already ends with an unknown key, not with a missing one.
+        let named = message.starts_with("missing field");
+        let field = match (path == ".", named) {
             // Errors at the object itself: an unknown or a missing field; serde names it in backticks.
-            message.split('`').nth(1).unwrap_or("(body)").to_string()
-        } else {
-            path
+            (true, _) => message.split('`').nth(1).unwrap_or("(body)").to_string(),
+            // A missing field inside a nested object: the path names the object, the message the field.
+            (false, true) => message.split('`').nth(1).map_or(path.clone(), |name| format!("{path}.{name}")),
+            (false, false) => path,
         };
         let message = if message.starts_with("unknown field") {
             format!("不允许的字段 {field}")
@@ -110,6 +113,14 @@ mod tests {
         assert_eq!(status(parse(br#"{"target_level": "2"}"#)), (422, vec!["target_level".into()]));
         assert_eq!(status(parse(br#"{"paid_so_far": "1.001"}"#)), (422, vec!["paid_so_far".into()]));
         assert_eq!(status(parse(br#"{"plannd": "1"}"#)), (422, vec!["plannd".into()]));
+        let nested = parse::<dtpilot_api_types::catalogue::CreateProviderEvaluationRequest>(
+            br#"{"year": 2025, "scores": {"results": 1, "feedback": 1, "process": 1, "report_quality": 1, "x": 1}}"#,
+        );
+        assert_eq!(nested.unwrap_err().problem().errors[0].field, "scores.x");
+        let nested = parse::<dtpilot_api_types::catalogue::CreateProviderEvaluationRequest>(
+            br#"{"year": 2025, "scores": {"results": 1, "feedback": 1, "process": 1, "report_quality": 1}}"#,
+        );
+        assert_eq!(nested.unwrap_err().problem().errors[0].field, "scores.sampling");
         assert!(parse::<QuoteRequest>(br#"{"target_level": 2, "planned_eligible_investment": "1"}"#).is_ok());
     }
 }

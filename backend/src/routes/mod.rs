@@ -18,6 +18,7 @@
 pub mod audit;
 pub mod auth;
 pub mod batches;
+pub mod catalogue;
 pub mod dashboard;
 pub mod docs;
 pub mod enterprises;
@@ -114,6 +115,8 @@ pub enum PathId {
     Payment,
     /// A diagnosis report (scoped by its enterprise).
     Diagnosis,
+    /// A 小快轻准 product (approved: every signed-in user; pending or rejected: its provider and the city).
+    Product,
 }
 
 /// One route of the table.
@@ -174,6 +177,9 @@ route_table! {
     Get   "/api/v1/diagnoses/{id}/file"                => uploads_routes::get_diagnosis_file,   AnySignedIn, Diagnosis;
     Post  "/api/v1/providers"                          => providers::post_provider,             Roles(&[Role::City]), None;
     Get   "/api/v1/providers"                          => providers::get_providers,             AnySignedIn, None;
+    Get   "/api/v1/providers/evaluations"              => catalogue::get_provider_evaluations,  Roles(&[Role::City, Role::Provider]), None;
+    Post  "/api/v1/providers/evaluations/suspensions"  => catalogue::post_suspend_below_threshold, Roles(&[Role::City]), None;
+    Post  "/api/v1/providers/{id}/evaluations"         => catalogue::post_provider_evaluation,  Roles(&[Role::City]), Provider;
     Get   "/api/v1/providers/{id}"                     => providers::get_provider,              AnySignedIn, Provider;
     Patch "/api/v1/providers/{id}"                     => providers::patch_provider,            Roles(&[Role::City]), Provider;
     Post  "/api/v1/batches"                            => batches::post_batch,                  Roles(&[Role::City]), None;
@@ -215,6 +221,12 @@ route_table! {
     Get   "/api/v1/exports/projects"                   => exports::get_projects_export,         Roles(&[Role::City, Role::Finance, Role::County, Role::Enterprise, Role::Provider, Role::Evaluator]), None;
     Get   "/api/v1/exports/payments"                   => exports::get_payments_export,         Roles(&[Role::City, Role::Finance, Role::County, Role::Enterprise, Role::Provider]), None;
     Get   "/api/v1/exports/notices"                    => exports::get_notices_export,          Roles(&[Role::City, Role::County]), None;
+    Get   "/api/v1/evaluation-scheme"                  => catalogue::get_evaluation_scheme,     Public, None;
+    Post  "/api/v1/products"                           => catalogue::post_product,              Roles(&[Role::Provider]), None;
+    Get   "/api/v1/products"                           => catalogue::get_products,              AnySignedIn, None;
+    Get   "/api/v1/products/{id}"                      => catalogue::get_product,               AnySignedIn, Product;
+    Post  "/api/v1/products/{id}/review"               => catalogue::post_product_review,       Roles(&[Role::City]), Product;
+    Post  "/api/v1/projects/{id}/products"             => catalogue::post_project_product,      Roles(&[Role::Enterprise]), Project;
     Post  "/api/v1/subsidy/quote"                      => quote::post_quote,                    Public, None;
     Get   "/api/v1/reference"                          => reference::get_reference,             Public, None;
     Get   "/api/v1/policy"                             => reference::get_policy,                Public, None;

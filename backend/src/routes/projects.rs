@@ -147,6 +147,9 @@ pub struct ListQuery {
     q: Option<String>,
     /// `true`: only the projects past their batch's deadline today (China Standard Time).
     overdue: Option<bool>,
+    /// `true`: only the evaluated projects whose recorded level differs from the level the
+    /// evaluation scheme computes from their detail.
+    level_mismatch: Option<bool>,
     /// From 1 (default 1).
     page: Option<i64>,
     /// Page size.
@@ -164,6 +167,7 @@ impl ListQuery {
             provider_id: self.provider_id,
             q: self.q.clone(),
             overdue_on: (self.overdue == Some(true)).then(crate::workflow::today_cst),
+            level_mismatch: self.level_mismatch == Some(true),
         }
     }
 }

@@ -137,8 +137,8 @@ pub async fn get_provider(
     Ok(HttpResponse::Ok().json(view(found)))
 }
 
-/// Set a provider's status (`active`, `suspended`, `removed`; the latter two need a `reason`). A
-/// suspended or removed provider cannot be assigned or contracted.
+/// Set a provider's status (`active`, `suspended`, `removed`; the latter two need a `reason`)
+/// and/or replace its capabilities. A suspended or removed provider cannot be assigned or contracted.
 #[utoipa::path(
     patch,
     path = "/api/v1/providers/{id}",
@@ -148,7 +148,7 @@ pub async fn get_provider(
     responses(
         (status = 200, description = "已修改", body = ProviderView),
         (status = 404, description = "不存在"),
-        (status = 422, description = "暂停或移出须说明原因"),
+        (status = 422, description = "暂停或移出须说明原因;服务能力至少一项;没有要修改的内容"),
     )
 )]
 pub async fn patch_provider(
@@ -160,8 +160,11 @@ pub async fn patch_provider(
     caller.require(&[Role::City])?;
     let id = id.into_inner();
     let req = body.parse()?;
+    if req.status.is_none() && req.capabilities.is_none() {
+        return Err(ApiError::field("status", "请给出新的状态或服务能力"));
+    }
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
-    if req.status != ProviderStatus::Active && reason.is_none() {
+    if req.status.is_some_and(|s| s != ProviderStatus::Active) && reason.is_none() {
         return Err(ApiError::invalid(vec![FieldError::new("reason", "暂停或移出资源池须说明原因")]));
     }
     if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
@@ -170,16 +173,24 @@ pub async fn patch_provider(
             format!("原因不超过 {REASON_MAX_CHARS} 个字符"),
         )]));
     }
+    if req.capabilities.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ApiError::field("capabilities", "至少填写一项服务能力"));
+    }
     let now = db::now_utc();
     let updated = state
         .db(move |conn| {
             write_transaction(conn, |c| {
                 let before = view(repo::find(c, id)?);
-                let after = view(repo::set_status(c, id, req.status, reason.as_deref(), now)?);
-                let event = audit::Event::new("provider.status", "provider", id)
-                    .by(Some(&caller))
-                    .before(&before)?
-                    .after(&after)?;
+                if let Some(caps) = &req.capabilities {
+                    repo::set_capabilities(c, id, caps, now)?;
+                }
+                if let Some(status) = req.status {
+                    repo::set_status(c, id, status, reason.as_deref(), now)?;
+                }
+                let after = view(repo::find(c, id)?);
+                let action = if req.status.is_some() { "provider.status" } else { "provider.capabilities" };
+                let event =
+                    audit::Event::new(action, "provider", id).by(Some(&caller)).before(&before)?.after(&after)?;
                 audit::record(c, event, now)?;
                 Ok(after)
             })

@@ -263,6 +263,54 @@ pub struct EvaluationMeta {
     #[schema(value_type = f64, minimum = 0, maximum = 100, examples(85.5))]
     score: serde_json::Number,
     evaluated_on: NaiveDate,
+    /// The scheme's detail (dimension scores, scene levels): the answer then carries the level the
+    /// evaluation scheme computes and whether it differs from `level` (the recorded level decides).
+    #[serde(default)]
+    detail: Option<dtpilot_api_types::catalogue::EvaluationDetailRequest>,
+}
+
+/// The detail checked against the scheme in force, as stored, with the level the scheme computes
+/// (422 naming `meta.detail.<field>`).
+fn computed_detail(
+    st: &AppState,
+    req: &dtpilot_api_types::catalogue::EvaluationDetailRequest,
+) -> Result<(dtpilot_api_types::catalogue::EvaluationDetailView, DigitalLevel), ApiError> {
+    use dtpilot_api_types::FieldError;
+    use dtpilot_domain::scheme::Detail;
+    use rust_decimal::Decimal;
+    let scheme = crate::routes::catalogue::scheme_in_force(st)?;
+    let mut errors = Vec::new();
+    let mut detail = Detail { dimension_scores: Default::default(), scenes: req.scenes.clone() };
+    for (key, n) in &req.dimension_scores {
+        match n.to_string().parse::<Decimal>() {
+            Ok(d) => {
+                detail.dimension_scores.insert(key.clone(), d);
+            }
+            Err(_) => errors.push(FieldError::new(format!("meta.detail.dimension_scores.{key}"), "得分应为数字")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let computed = scheme.compute(&detail).map_err(|errs| {
+        ApiError::invalid(
+            errs.into_iter().map(|e| FieldError::new(format!("meta.detail.{}", e.field), e.message)).collect(),
+        )
+    })?;
+    let text = |d: Decimal| {
+        let mut d = d.normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        d.to_string()
+    };
+    let view = dtpilot_api_types::catalogue::EvaluationDetailView {
+        scheme: scheme.id.clone(),
+        dimension_scores: detail.dimension_scores.iter().map(|(k, v)| (k.clone(), text(*v))).collect(),
+        scenes: detail.scenes,
+        total: text(computed.total),
+    };
+    Ok((view, computed.level))
 }
 
 /// The project in the evaluator's scope, awaiting acceptance, under the policy in force.
@@ -313,6 +361,7 @@ pub async fn post_evaluation(
     let MetaAndPdf { meta, file } = upload;
     let score = workflow::score_centi(&meta.score)
         .ok_or_else(|| ApiError::field("meta.score", "评分应为 0–100,最多两位小数"))?;
+    let detail = meta.detail.as_ref().map(|d| computed_detail(&state, d)).transpose()?;
     let (st, checker) = (state.clone(), caller.clone());
     state.db(move |conn| check_may_evaluate(conn, &st, &checker, id).map(drop)).await?;
     let promoted = file.promote().await?;
@@ -330,7 +379,14 @@ pub async fn post_evaluation(
                     rules::final_subsidy(&st.profile, eligible, meta.level, Some(project.planned_subsidy));
                 projects::set_evaluation(c, id, meta.level, score, meta.evaluated_on, stored.id, final_subsidy)?;
                 let action = if passed { Action::EvaluatePass } else { Action::EvaluateFail };
-                let comment = format!("评测等级 {},评分 {}.{:02}", meta.level.name_zh(), score / 100, score % 100);
+                let mut comment = format!("评测等级 {},评分 {}.{:02}", meta.level.name_zh(), score / 100, score % 100);
+                if let Some((view, computed)) = &detail {
+                    crate::repo::catalogue::set_evaluation_detail(c, id, view, *computed)?;
+                    comment.push_str(&format!(",指标测算等级 {}", computed.name_zh()));
+                    if *computed != meta.level {
+                        comment.push_str("(与评测等级不一致)");
+                    }
+                }
                 let after = step(c, &project, action, Some(&caller), &comment, now)?;
                 workflow::after_evaluated(c, &st.profile, &after, final_subsidy, now)?;
                 crate::budget::sync_project(c, &st.profile, id)?;

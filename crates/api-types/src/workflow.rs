@@ -83,6 +83,21 @@ pub struct ProjectView {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryView>,
     pub version: i64,
+    // ---- issue 5: the evaluation scheme's detail and the linked products ----
+    /// The detail the evaluator gave (dimension scores, scenes), if any.
+    #[serde(default)]
+    pub evaluation_detail: Option<crate::catalogue::EvaluationDetailView>,
+    /// The level the evaluation scheme computes from the detail.
+    #[serde(default)]
+    pub computed_level: Option<DigitalLevel>,
+    /// The recorded level differs from the computed one (a flag for the city; the recorded level
+    /// decides the money).
+    #[serde(default)]
+    pub level_mismatch: bool,
+    /// 小快轻准 products the enterprise named for the project (only on `GET /projects/{id}` and
+    /// action answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<crate::catalogue::ProjectProductView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,11 +17,13 @@ pub mod level;
 pub mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod performance;
 pub mod policy;
 pub mod quote;
 pub mod reference;
 pub mod report;
 pub mod rules;
+pub mod scheme;
 pub mod state;
 pub mod validation;
 

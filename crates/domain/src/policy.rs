@@ -28,6 +28,11 @@ impl ProfileError {
     fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         ProfileError { key: key.into(), message: message.into() }
     }
+
+    /// The same, for the other data files of the domain (evaluation schemes).
+    pub(crate) fn at(key: impl Into<String>, message: impl Into<String>) -> Self {
+        ProfileError::new(key, message)
+    }
 }
 
 /// Where a number comes from.
@@ -139,6 +144,8 @@ pub enum TargetMeasure {
     ChainCaseAwards,
     /// Collected case awards (R12).
     CollectedCaseAwards,
+    /// 小快轻准 products of the catalogue approved by the city bureau.
+    ApprovedProducts,
     /// Not counted from dtpilot's records (yet).
     None,
 }
@@ -194,6 +201,24 @@ pub struct PolicyProfile {
     pub sme_max_revenue_exclusive: Sourced<Money>,
     /// The programme targets (实施方案 附件1), for the dashboard.
     pub targets: Vec<Target>,
+    // ---- evaluation scheme and provider performance (issue 5) ----
+    /// The id of the digital-level evaluation scheme in force (`crate::scheme`).
+    pub evaluation_scheme: String,
+    /// 附件2 item 18: the weights of a provider's yearly performance evaluation and the
+    /// composite below which the city may suspend it.
+    pub provider_performance: ProviderPerformance,
+}
+
+/// 附件2 item 18 (服务商绩效评估): the five dimensions' weights (adding up to 1) and the
+/// suspension threshold, with their source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderPerformance {
+    pub weights: crate::performance::Weights,
+    /// A composite below this marks a provider the city may suspend.
+    pub suspension_below: Decimal,
+    pub source: String,
+    pub quote: Option<String>,
+    pub assumption: bool,
 }
 
 impl PolicyProfile {
@@ -251,6 +276,36 @@ mod raw {
         pub eligibility: Eligibility,
         #[serde(default)]
         pub targets: Vec<Target>,
+        pub evaluation: Evaluation,
+        pub provider_performance: Performance,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Evaluation {
+        pub scheme: String,
+        pub source: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Performance {
+        pub weights: PerformanceWeights,
+        pub suspension_below: String,
+        pub source: String,
+        pub quote: Option<String>,
+        #[serde(default)]
+        pub assumption: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PerformanceWeights {
+        pub results: String,
+        pub feedback: String,
+        pub process: String,
+        pub report_quality: String,
+        pub sampling: String,
     }
 
     #[derive(Deserialize)]
@@ -407,6 +462,51 @@ mod raw {
     }
 
     impl Profile {
+        /// `[evaluation]` and `[provider_performance]` (issue 5).
+        fn evaluation_and_performance(&self) -> Result<(String, ProviderPerformance), ProfileError> {
+            let e = &self.evaluation;
+            if crate::scheme::EvaluationScheme::by_id(&e.scheme).is_none() {
+                return Err(ProfileError::new("evaluation.scheme", format!("没有评测指标 {:?}", e.scheme)));
+            }
+            if e.source.trim().is_empty() {
+                return Err(ProfileError::new("evaluation.source", "必须注明出处"));
+            }
+            let p = &self.provider_performance;
+            if p.source.trim().is_empty() {
+                return Err(ProfileError::new("provider_performance.source", "必须注明出处"));
+            }
+            let w = &p.weights;
+            let weight = |name: &str, text: &str| ratio(&format!("provider_performance.weights.{name}"), text);
+            let weights = crate::performance::Weights {
+                results: weight("results", &w.results)?,
+                feedback: weight("feedback", &w.feedback)?,
+                process: weight("process", &w.process)?,
+                report_quality: weight("report_quality", &w.report_quality)?,
+                sampling: weight("sampling", &w.sampling)?,
+            };
+            if weights.sum() != Decimal::ONE {
+                return Err(ProfileError::new("provider_performance.weights", "五个维度的权重之和应为 1"));
+            }
+            let suspension_below = p
+                .suspension_below
+                .parse::<Decimal>()
+                .ok()
+                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::ONE_HUNDRED)
+                .ok_or_else(|| {
+                    ProfileError::new("provider_performance.suspension_below", "应为 0–100 之间的数字字符串")
+                })?;
+            Ok((
+                e.scheme.clone(),
+                ProviderPerformance {
+                    weights,
+                    suspension_below,
+                    source: p.source.clone(),
+                    quote: p.quote.clone(),
+                    assumption: p.assumption,
+                },
+            ))
+        }
+
         pub fn validate(self) -> Result<PolicyProfile, ProfileError> {
             if self.id.trim().is_empty()
                 || !self.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -492,7 +592,10 @@ mod raw {
                     return Err(ProfileError::new(format!("targets[{i}].key"), "目标的 key 不能为空且不能重复"));
                 }
             }
+            let (evaluation_scheme, provider_performance) = self.evaluation_and_performance()?;
             Ok(PolicyProfile {
+                evaluation_scheme,
+                provider_performance,
                 targets: self.targets,
                 id: self.id,
                 version: self.version,
@@ -553,6 +656,9 @@ mod tests {
         assert!(p.central_share.provenance.assumption);
         assert_eq!(p.targets.len(), 12);
         assert!(p.targets.iter().any(|t| t.key == "level4" && t.value == 34));
+        assert_eq!(p.evaluation_scheme, crate::scheme::MIIT_2024_ID);
+        assert_eq!(p.provider_performance.weights.sum(), Decimal::ONE);
+        assert!(p.provider_performance.assumption);
     }
 
     fn broken(from: &str, to: &str) -> ProfileError {
@@ -600,6 +706,10 @@ mod tests {
                 "eligibility.sme.max_employees_exclusive",
             ),
             ("effective_from = \"2025-12-14\"", "effective_from = \"2025-13-14\"", "effective_from"),
+            ("scheme = \"miit-digital-level-2024\"", "scheme = \"miit-1999\"", "evaluation.scheme"),
+            ("sampling = \"0.20\"", "sampling = \"0.25\"", "provider_performance.weights"),
+            ("results = \"0.20\"", "results = \"1.20\"", "provider_performance.weights.results"),
+            ("suspension_below = \"60\"", "suspension_below = \"160\"", "provider_performance.suspension_below"),
         ];
         for (from, to, key) in cases {
             let err = broken(from, to);

@@ -25,6 +25,7 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-payments", "拨付审批", "Payments"),
         ("tab-progress", "进度", "Progress"),
         ("tab-pool", "批次与服务商", "Batches & providers"),
+        ("tab-performance", "绩效与产品", "Performance & products"),
         ("tab-budgets", "预算与奖补", "Budgets & awards"),
         ("tab-batch-progress", "批次进度", "Batch progress"),
         ("tab-reports", "周调度/月通报", "Weekly / monthly"),
@@ -47,8 +48,9 @@ pub fn CityDashboard() -> impl IntoView {
             </section>
         }
         .into_any(),
-        5 => view! { <BudgetsAndAwards reload=reload /> }.into_any(),
-        6..=8 => crate::pages::ops_progress::ops_tab(tab.get() - 6, true),
+        5 => view! { <crate::pages::city_performance::PerformanceTab reload=reload /> }.into_any(),
+        6 => view! { <BudgetsAndAwards reload=reload /> }.into_any(),
+        7..=9 => crate::pages::ops_progress::ops_tab(tab.get() - 7, true),
         _ => view! {
             <BatchesPanel />
             <ProvidersPanel />

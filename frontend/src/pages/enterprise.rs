@@ -45,6 +45,7 @@ pub fn EnterpriseDashboard() -> impl IntoView {
             </section>
             <CurrentProject projects=projects />
             <NewProjectSection projects=projects reload=reload />
+            <crate::pages::catalogue::EnterpriseCatalogue enterprise_id=enterprise_id projects=projects reload=reload />
             <section class="card" id="diagnoses">
                 <h2>{tr("诊断报告(一企一档)", "Diagnostic reports")}</h2>
                 <p class="muted">

@@ -368,7 +368,7 @@ fn EnterprisePicker(on_pick: impl Fn(i64) + Copy + Send + Sync + 'static) -> imp
 // Providers
 
 /// Every capability with its request code and names (the order of the policy texts).
-const CAPABILITIES: [(Capability, &str, &str, &str); 5] = [
+pub(crate) const CAPABILITIES: [(Capability, &str, &str, &str); 5] = [
     (Capability::Diagnosis, "diagnosis", "咨询诊断", "Diagnosis"),
     (Capability::Retrofit, "retrofit", "数字化改造", "Retrofit"),
     (Capability::Cloud, "cloud", "上云用云", "Cloud"),
@@ -458,7 +458,10 @@ pub fn ProvidersPanel() -> impl IntoView {
                                                 <span class=badge>{provider_status_name(pv.status, l)}</span>
                                                 {pv.status_reason.map(|r| view! { <br /><small class="muted">{r}</small> })}
                                             </td>
-                                            <td><ProviderStatusForm id=pv.id current=pv.status reload=reload /></td>
+                                            <td>
+                                                <ProviderStatusForm id=pv.id current=pv.status reload=reload />
+                                                <crate::pages::city_performance::CapabilitiesForm id=pv.id current=pv.capabilities.clone() reload=reload />
+                                            </td>
                                         </tr>
                                     }
                                 })
@@ -528,8 +531,9 @@ fn ProviderStatusForm(id: i64, current: ProviderStatus, reload: RwSignal<u32>) -
         let Some(new_status) = ProviderStatus::from_code(&status.get_untracked()) else { return };
         let reason_text = reason.get_untracked();
         let body = PatchProviderRequest {
-            status: new_status,
+            status: Some(new_status),
             reason: (!reason_text.trim().is_empty()).then(|| reason_text.trim().to_string()),
+            capabilities: None,
         };
         let token = session.token();
         act(

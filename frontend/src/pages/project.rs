@@ -144,6 +144,7 @@ fn ProjectDetail(project: ProjectView, role: Option<Role>, reload: RwSignal<u32>
                     .collect_view()}
             </ul>
         </section>
+        <crate::pages::evaluation_detail::SchemeAndProducts project=project.clone() />
         <section class="card">
             <h2>{tr("项目信息", "Project")}</h2>
             <table class="kv" id="project-facts">
@@ -596,6 +597,7 @@ fn EvaluationAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let level = RwSignal::new("2".to_string());
     let score = RwSignal::new(String::new());
     let evaluated_on = RwSignal::new(today_cst().to_string());
+    let detail = crate::pages::evaluation_detail::DetailInputs::new();
     let file_input = NodeRef::<leptos::html::Input>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -619,7 +621,10 @@ fn EvaluationAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
         let score_json = serde_json::from_str::<serde_json::Number>(score_text.trim())
             .map(serde_json::Value::Number)
             .unwrap_or_else(|_| serde_json::Value::from(score_text));
-        let meta = serde_json::json!({ "level": level_json, "score": score_json, "evaluated_on": evaluated_on.get_untracked() });
+        let mut meta = serde_json::json!({ "level": level_json, "score": score_json, "evaluated_on": evaluated_on.get_untracked() });
+        if let Some(d) = detail.value() {
+            meta["detail"] = d;
+        }
         let Ok(form) = web_sys::FormData::new() else { return };
         let _ = form.append_with_str("meta", &meta.to_string());
         let _ = form.append_with_blob_and_filename("file", file.unchecked_ref::<web_sys::Blob>(), &file.name());
@@ -671,6 +676,7 @@ fn EvaluationAction(id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 <input id="evaluation-file" type="file" accept="application/pdf" node_ref=file_input />
                 <FieldError error=error field="file" />
             </label>
+            <crate::pages::evaluation_detail::DetailFields inputs=detail error=error />
             {move || progress.get().map(|p| view! { <ProgressBar percent=Signal::derive(move || p) /> })}
             <button type="submit" disabled=move || busy.get()>{tr("提交评测结果", "Record the evaluation")}</button>
             <ErrorLine error=error />

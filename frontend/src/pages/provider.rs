@@ -60,6 +60,8 @@ pub fn ProviderDashboard() -> impl IntoView {
             </section>
             <ServedEnterprises active=active />
             <crate::pages::provider_money::ProviderMoney provider_id=provider_id />
+            <crate::pages::catalogue::ProviderProducts provider_id=provider_id />
+            <crate::pages::catalogue::ProviderPerformance />
             <section class="card" id="provider-projects-section">
                 <h2>{tr("我的项目", "My projects")}</h2>
                 <p class="muted">{tr("本单位作为改造服务商签约的项目。", "The projects the provider is contracted for.")}</p>
