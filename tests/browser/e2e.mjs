@@ -433,6 +433,39 @@ try {
     await p.context().close();
   });
 
+  await step("demo: city performance tab: the providers' ranking, products to review, and a level mismatch flagged on its project", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-performance").click();
+    await p.locator("#provider-ranking tbody tr").first().waitFor({ timeout: 10000 });
+    await p.locator("#mismatch-list tbody tr").first().waitFor({ timeout: 10000 });
+    await p.locator("#city-products table tbody tr").first().waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "city-performance.png"), fullPage: true });
+    const asCity = await apiAs("city");
+    const mismatched = (await asCity("/projects?level_mismatch=true")).items;
+    assert.ok(mismatched.length > 0, "the demo has a level mismatch");
+    await p.goto(`${demo.base}/projects/${mismatched[0].id}`);
+    await p.locator("#level-mismatch").waitFor({ timeout: 15000 });
+    await p.context().close();
+  });
+
+  await step("demo: a provider lists a 小快轻准 product for review; an enterprise sees its industry's catalogue", async () => {
+    const providerUser = first((a) => a.role === "provider" && !/suspended/.test(a.rest), "active provider");
+    const p = await newPage();
+    await signIn(p, providerUser);
+    await p.locator("#product-form").waitFor({ timeout: 15000 });
+    await p.locator("#product-name").fill("浏览器测试能耗监测轻应用");
+    await p.locator("#product-summary").fill("设备联网与能耗看板,一周上线");
+    await p.locator("#product-price").fill("18000.00");
+    await p.locator("#product-submit").click();
+    await p.locator("#provider-products-section tr", { hasText: "浏览器测试能耗监测轻应用" }).waitFor({ timeout: 10000 });
+    await p.context().close();
+    const e = await newPage();
+    await signIn(e, applicant);
+    await e.locator("#enterprise-catalogue-section").waitFor({ timeout: 15000 });
+    await e.context().close();
+  });
+
   await step("demo: an enterprise declares a cloud fee (R11) and sees what is left of its cap", async () => {
     const p = await newPage();
     await signIn(p, applicant);
