@@ -16,7 +16,7 @@ use dtpilot_api_types::catalogue::{
     ProductStatus, ProductView, ProviderEvaluationView, ProviderRankingView, ProviderScoresView,
     SuspendBelowThresholdRequest, SuspendBelowThresholdResponse,
 };
-use dtpilot_api_types::programme::{Page, ProviderStatus, ProviderView};
+use dtpilot_api_types::programme::{Page, ProviderStatus};
 use dtpilot_api_types::workflow::ProjectView;
 use dtpilot_domain::performance::{self, Scores};
 use dtpilot_domain::reference::Industry;
@@ -270,18 +270,6 @@ pub async fn get_provider_evaluations(
     }))
 }
 
-fn provider_view(p: providers::Provider) -> ProviderView {
-    ProviderView {
-        id: p.id,
-        name: p.name,
-        credit_code: p.credit_code,
-        capabilities: p.capabilities,
-        status: p.status,
-        status_reason: p.status_reason,
-        version: p.version,
-    }
-}
-
 /// Suspend every active provider whose composite of the year is below the profile's threshold
 /// (附件2 item 18 "动态调整服务商资源池"). A suspended provider takes no new work (SPEC §7b).
 #[utoipa::path(
@@ -320,8 +308,8 @@ pub async fn post_suspend_below_threshold(
                     let why = reason.clone().unwrap_or_else(|| {
                         format!("{year} 年度绩效评估综合得分 {} 低于 {}", e.composite, threshold.normalize())
                     });
-                    let before = provider_view(providers::find(c, e.provider_id)?);
-                    let after = provider_view(providers::set_status(
+                    let before = crate::routes::providers::view(providers::find(c, e.provider_id)?);
+                    let after = crate::routes::providers::view(providers::set_status(
                         c,
                         e.provider_id,
                         ProviderStatus::Suspended,

@@ -20,7 +20,8 @@ use crate::routes::query::QueryParams;
 const NAME_MAX_CHARS: usize = 100;
 const REASON_MAX_CHARS: usize = 500;
 
-fn view(p: Provider) -> ProviderView {
+/// A provider as the API shows it.
+pub(crate) fn view(p: Provider) -> ProviderView {
     ProviderView {
         id: p.id,
         name: p.name,
