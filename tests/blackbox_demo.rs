@@ -128,6 +128,7 @@ support::both_databases! {
         }
         let awards = get(&s, "/awards", &city);
         assert!(awards["items"].as_array().is_some_and(|a| a.len() >= 5), "{awards}");
+        assert!(awards["items"].as_array().is_some_and(|a| a.iter().any(|x| x["recipient"]["type"] == "product")), "a product's award: {awards}");
         let targets = get(&s, "/dashboard", &city)["targets"].clone();
         let actual = |key: &str| targets.as_array().and_then(|t| t.iter().find(|x| x["key"] == key)).map(|x| x["actual"].as_i64());
         assert!(actual("on_cloud").flatten().is_some_and(|n| n >= 3), "{targets}");

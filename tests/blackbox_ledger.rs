@@ -406,8 +406,23 @@ support::both_databases! {
         assert_eq!((s, code.as_str()), (409, "award_industry_limit"), "one standard package per industry");
         let (s, _, _) = award(&t.city, json!({"kind": "standard_package", "recipient": prov, "amount": "1.00", "industry": "chemical_materials"}));
         assert_eq!(s, 201, "another industry has its own place");
-        let (s, code, _) = award(&t.city, json!({"kind": "excellent_product", "recipient": {"type": "product", "id": 1}, "amount": "1.00"}));
-        assert_eq!((s, code.as_str()), (422, "recipient_type_unsupported"));
+        // A 小快轻准 product is awarded once the city approved it; the money goes to its provider.
+        let product = t.w.ok("/products", &t.provider, &json!({"name": "能耗监测轻应用", "industry": "power_equipment", "summary": "设备联网与能耗看板"}), 201);
+        let item = json!({"type": "product", "id": product["id"]});
+        let (s, code, _) = award(&t.city, json!({"kind": "excellent_product", "recipient": item, "amount": "30000.00"}));
+        assert_eq!((s, code.as_str()), (422, "product_not_approved"));
+        t.w.ok(&format!("/products/{}/review", product["id"]), &t.city, &json!({"decision": "approve"}), 200);
+        let (s, code, _) = award(&t.city, json!({"kind": "excellent_product", "recipient": item, "amount": "30000.01"}));
+        assert_eq!((s, code.as_str()), (422, "award_above_cap"));
+        let (s, _, a) = award(&t.city, json!({"kind": "excellent_product", "recipient": item, "amount": "30000.00"}));
+        assert_eq!((s, a["recipient"].clone(), a["recipient_name"].as_str()), (201, item.clone(), Some("能耗监测轻应用")));
+        let to_provider = t.w.get_json("/payments?kind=award", &t.provider)["items"].as_array().expect("items").clone();
+        let paid = to_provider.iter().find(|x| x["id"] == a["payment_id"]).expect("the provider sees its product's award");
+        assert_eq!((paid["payee"].as_str(), paid["amount"].as_str()), (Some(t.provider_name.as_str()), Some("30000.00")));
+        let listed = t.w.get_json("/awards", &t.city);
+        assert!(listed.to_string().contains("能耗监测轻应用"), "the award list names the product");
+        let (s, _, body) = award(&t.city, json!({"kind": "excellent_product", "recipient": {"type": "product", "id": 987654}, "amount": "1.00"}));
+        assert_eq!((s, body["errors"][0]["field"].as_str()), (422, Some("recipient.id")));
         let (s, code, _) = award(&t.city, json!({"kind": "benchmark_enterprise", "recipient": prov, "amount": "1.00"}));
         assert_eq!((s, code.as_str()), (422, "award_recipient_invalid"));
         let (s, _, body) = award(&t.city, json!({"kind": "digital_workshop", "recipient": {"type": "enterprise", "id": 987654}, "amount": "1.00"}));
@@ -425,16 +440,17 @@ support::both_databases! {
         }
         // Who sees which awards.
         let all = t.w.get_json("/awards", &t.city);
-        assert_eq!(all["items"].as_array().map(Vec::len), Some(6));
+        assert_eq!(all["items"].as_array().map(Vec::len), Some(7));
         assert_eq!(all["kinds"].as_array().map(Vec::len), Some(7));
-        assert_eq!(t.w.get_json("/awards", &t.finance)["items"].as_array().map(Vec::len), Some(6));
+        assert_eq!(t.w.get_json("/awards", &t.finance)["items"].as_array().map(Vec::len), Some(7));
         assert_eq!(t.w.get_json("/awards", &ent)["items"].as_array().map(Vec::len), Some(3));
-        assert_eq!(t.w.get_json("/awards", &t.provider)["items"].as_array().map(Vec::len), Some(3));
+        // Its own three and its product's.
+        assert_eq!(t.w.get_json("/awards", &t.provider)["items"].as_array().map(Vec::len), Some(4));
         for token in [&t.county, &t.evaluator] {
             assert_eq!(t.w.get("/awards", token).status().as_u16(), 403);
         }
         let awards = t.payments("kind=award");
-        assert_eq!(awards.len(), 6);
+        assert_eq!(awards.len(), 7);
         assert!(awards.iter().any(|p| p["provider_id"] == t.provider_id && p["enterprise_id"].is_null()));
         // Dashboard targets of 附件1.
         let d = t.w.get_json("/dashboard", &t.city);

@@ -523,3 +523,17 @@ diesel::allow_tables_to_appear_in_same_query!(provider_evaluations, providers);
 diesel::allow_tables_to_appear_in_same_query!(products, providers);
 diesel::allow_tables_to_appear_in_same_query!(project_products, products);
 diesel::allow_tables_to_appear_in_same_query!(project_products, providers);
+
+diesel::table! {
+    /// The product an R12 award was granted to (excellent product, standard package); the money
+    /// goes to its provider (`awards.provider_id`).
+    award_products (award_id) {
+        award_id -> BigInt,
+        product_id -> BigInt,
+    }
+}
+
+diesel::joinable!(award_products -> awards (award_id));
+diesel::joinable!(award_products -> products (product_id));
+diesel::allow_tables_to_appear_in_same_query!(award_products, awards);
+diesel::allow_tables_to_appear_in_same_query!(award_products, products);

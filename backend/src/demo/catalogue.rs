@@ -105,6 +105,11 @@ pub(super) async fn seed(api: &Api, t: &Tokens, ents: &[Ent]) -> Result<(), Stri
     }
     let body = json!({"decision": "reject", "comment": "案例材料不全,请补充后重新提交"});
     api.post(&format!("/products/{}/review", ids[REJECTED]), &t.city, &body, 200).await?;
+    // The year's best product: an excellent-product award (R12), paid to its provider.
+    let best = json!({"type": "product", "id": ids[APPROVED[0]]});
+    let body =
+        json!({"kind": "excellent_product", "recipient": best, "amount": "30000.00", "comment": "优秀“小快轻准”产品"});
+    api.post("/awards", &t.city, &body, 201).await?;
 
     // Enterprises with a running project name an approved product of their industry.
     let mut linked = 0;

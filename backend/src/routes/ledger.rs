@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use dtpilot_api_types::FieldError;
+use dtpilot_api_types::catalogue::ProductStatus;
 use dtpilot_api_types::ledger::{
     AwardKindView, AwardRequest, AwardView, AwardsView, BudgetRequest, BudgetView, BudgetsView, CloudFeeRequest,
     CloudFeeView, CloudFeesView, RecipientRef,
@@ -24,11 +25,12 @@ use crate::app::AppState;
 use crate::audit;
 use crate::auth::Caller;
 use crate::db::schema::{
-    award_places as ap, awards as aw, budgets as b, cloud_fees as cf, enterprises as e, expenses as x,
-    payment_totals as tpay, providers as pr,
+    award_places as ap, award_products as apd, awards as aw, budgets as b, cloud_fees as cf, enterprises as e,
+    expenses as x, payment_totals as tpay, products as pd, providers as pr,
 };
 use crate::db::{self, DbConn, RepoError, write_transaction};
 use crate::error::ApiError;
+use crate::repo::catalogue;
 use crate::repo::enterprises::{self, Enterprise};
 use crate::repo::payments::Party;
 use crate::routes::json::JsonBody;
@@ -275,10 +277,15 @@ fn award_views(c: &mut DbConn, p: &PolicyProfile, rows: Vec<AwardRow>) -> Result
             AwardKind::from_code(&kind).ok_or_else(|| ApiError::internal(format!("awards.id={id}: kind {kind:?}")))?;
         let rtype = RecipientType::from_code(&recipient_type)
             .ok_or_else(|| ApiError::internal(format!("awards.id={id}: recipient {recipient_type:?}")))?;
-        let (rid, name) = match (enterprise_id, provider_id) {
-            (Some(eid), _) => (eid, e::table.find(eid).select(e::name).first::<String>(c)?),
-            (None, Some(pid)) => (pid, pr::table.find(pid).select(pr::name).first::<String>(c)?),
-            (None, None) => return Err(ApiError::internal(format!("awards.id={id}: no recipient"))),
+        let (rid, name) = match (rtype, enterprise_id, provider_id) {
+            (RecipientType::Product, ..) => apd::table
+                .inner_join(pd::table)
+                .filter(apd::award_id.eq(id))
+                .select((pd::id, pd::name))
+                .first::<(i64, String)>(c)?,
+            (_, Some(eid), _) => (eid, e::table.find(eid).select(e::name).first::<String>(c)?),
+            (_, None, Some(pid)) => (pid, pr::table.find(pid).select(pr::name).first::<String>(c)?),
+            (_, None, None) => return Err(ApiError::internal(format!("awards.id={id}: no recipient"))),
         };
         out.push(AwardView {
             id,
@@ -323,8 +330,8 @@ const AWARD_COLUMNS: (
 /// Grant an award (R12): an `award` instruction to the recipient. Above the kind's cap → 422
 /// `award_above_cap`; a kind limited per industry (the standard package: one per industry) needs
 /// the industry (422) and a free place in it — taken → 409 `award_industry_limit`. Recipients:
-/// enterprises and providers; a product answers 422 `recipient_type_unsupported` until the
-/// 小快轻准 catalogue exists.
+/// enterprises, providers and approved 小快轻准 products (paid to the product's provider; an
+/// unapproved product → 422 `product_not_approved`).
 #[utoipa::path(
     post,
     path = "/api/v1/awards",
@@ -358,13 +365,6 @@ pub async fn post_award(
             errors: vec![FieldError::new("recipient.type", "此类奖励不能授予该类对象")],
         });
     }
-    if req.recipient.kind == RecipientType::Product {
-        return Err(ApiError::Unprocessable {
-            code: "recipient_type_unsupported",
-            detail: "“小快轻准”产品目录尚未上线,暂不能向产品授予奖励".into(),
-            errors: vec![FieldError::new("recipient.type", "暂不支持向产品授予奖励")],
-        });
-    }
     let rule = profile.award(req.kind).clone();
     if req.amount > rule.cap {
         return Err(rule_error(RuleError::AwardAboveCap { cap: rule.cap }, "amount"));
@@ -377,19 +377,35 @@ pub async fn post_award(
         .db(move |conn| {
             write_transaction(conn, |c| {
                 let missing = || ApiError::field("recipient.id", "奖励对象不存在");
-                let (enterprise, provider_name) = match req.recipient.kind {
+                // Who is paid: the enterprise, the provider, or the provider of the product awarded.
+                let (enterprise, provider, product_id) = match req.recipient.kind {
                     RecipientType::Enterprise => {
                         let ent = enterprises::find(c, req.recipient.id).map_err(|err| match err {
                             RepoError::NotFound => missing(),
                             other => other.into(),
                         })?;
                         check_credit(&ent)?;
-                        (Some(ent), None)
+                        (Some(ent), None, None)
                     }
-                    _ => {
+                    RecipientType::Provider => {
                         let name: Option<String> =
                             pr::table.find(req.recipient.id).select(pr::name).first(c).optional()?;
-                        (None, Some(name.ok_or_else(missing)?))
+                        (None, Some((req.recipient.id, name.ok_or_else(missing)?)), None)
+                    }
+                    RecipientType::Product => {
+                        let product =
+                            catalogue::get_product(c, &caller, req.recipient.id).map_err(|err| match err {
+                                RepoError::NotFound => missing(),
+                                other => other.into(),
+                            })?;
+                        if product.status != ProductStatus::Approved {
+                            return Err(ApiError::Unprocessable {
+                                code: "product_not_approved",
+                                detail: "只能奖励经市工信局审核通过的“小快轻准”产品".into(),
+                                errors: vec![FieldError::new("recipient.id", "该产品尚未审核通过")],
+                            });
+                        }
+                        (None, Some((product.provider_id, product.provider_name)), Some(product.id))
                     }
                 };
                 // One place per award: count it (the update also locks the kind's row in this
@@ -414,11 +430,15 @@ pub async fn post_award(
                     }
                     Err(err) => return Err(rule_error(err, "amount")),
                 }
-                let payee = enterprise.as_ref().map(|e| e.name.clone()).or(provider_name).unwrap_or_default();
+                let payee = enterprise
+                    .as_ref()
+                    .map(|e| e.name.clone())
+                    .or(provider.as_ref().map(|p| p.1.clone()))
+                    .unwrap_or_default();
                 let party = Party {
                     project_id: None,
                     enterprise_id: enterprise.as_ref().map(|e| e.id),
-                    provider_id: enterprise.is_none().then_some(req.recipient.id),
+                    provider_id: provider.as_ref().map(|p| p.0),
                     county: enterprise.as_ref().map(|e| e.county),
                     payee: &payee,
                 };
@@ -441,6 +461,11 @@ pub async fn post_award(
                     ))
                     .returning(aw::id)
                     .get_result(c)?;
+                if let Some(product_id) = product_id {
+                    diesel::insert_into(apd::table)
+                        .values((apd::award_id.eq(award_id), apd::product_id.eq(product_id)))
+                        .execute(c)?;
+                }
                 let row = aw::table.find(award_id).select(AWARD_COLUMNS).first::<AwardRow>(c)?;
                 let view = award_views(c, &profile, vec![row])?.pop().ok_or(ApiError::NotFound)?;
                 let event = audit::Event::new("award.create", "award", award_id).by(Some(&caller)).after(&view)?;
