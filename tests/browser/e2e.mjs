@@ -333,7 +333,7 @@ try {
     await p.context().close();
   });
 
-  await step("demo: the evaluator records an acceptance with the PDF report through the UI", async () => {
+  await step("demo: the evaluator records an acceptance with the PDF report and the scheme's detail through the UI (level mismatch flagged)", async () => {
     const p = await newPage();
     await signIn(p, "evaluator");
     await p.locator("#dashboard-evaluator").waitFor({ timeout: 10000 });
@@ -344,6 +344,11 @@ try {
     await p.locator("#evaluation-form button[type=submit]").click();
     await p.locator("#evaluation-form .field-error[data-field=file]").waitFor({ timeout: 5000 });
     await p.locator("#evaluation-level").selectOption("3");
+    // The scheme's detail (full marks, every scene at level 4) computes level 4: recorded 3 is flagged.
+    const scheme = await (await page.request.get(`${demo.base}/api/v1/evaluation-scheme`)).json();
+    await p.locator("#detail-enabled").check();
+    for (const d of scheme.dimensions) await p.locator(`#detail-${d.key}`).fill(String(d.max));
+    for (const sc of scheme.scenes) await p.locator(`#scene-${sc.key}`).selectOption("4");
     await p.locator("#evaluation-file").setInputFiles({
       name: "验收报告.pdf",
       mimeType: "application/pdf",
@@ -352,6 +357,7 @@ try {
     await p.locator("#evaluation-form button[type=submit]").click();
     await p.locator("#project:is([data-state=accepted],[data-state=settled])").waitFor({ timeout: 15000 });
     await p.locator("#download-report").waitFor({ timeout: 10000 });
+    await p.locator("#level-mismatch").waitFor({ timeout: 10000 });
     await p.screenshot({ path: join(shots, "evaluator-accepted.png"), fullPage: true });
     await p.context().close();
   });
