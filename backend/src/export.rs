@@ -10,7 +10,7 @@
 use chrono::{Datelike, NaiveDate};
 use dtpilot_api_types::workflow::{NoticeView, PaymentView, ProjectView};
 use dtpilot_domain::Money;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// The content type of an xlsx file.
 pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -242,26 +242,7 @@ pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in row.iter().enumerate() {
             let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            match cell {
-                Cell::Text(s) => {
-                    ws.write_string(r, c, s)?;
-                }
-                // Ids, levels and counts: far below 2^53, so exact as a number (anything larger
-                // would be written as text rather than rounded).
-                Cell::Int(n) if n.unsigned_abs() < (1 << 53) => {
-                    ws.write_number(r, c, *n as f64)?;
-                }
-                Cell::Int(n) => {
-                    ws.write_string(r, c, n.to_string())?;
-                }
-                Cell::Money(m) => {
-                    ws.write_number_with_format(r, c, money_number(*m), &money)?;
-                }
-                Cell::Date(d) => {
-                    ws.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
-                }
-                Cell::Empty => {}
-            }
+            write_cell(ws, (r, c), cell, &money, &date)?;
         }
     }
     let last_row = u32::try_from(sheet.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
@@ -273,6 +254,38 @@ pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
     ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C第 &P 页,共 &N 页");
     book.save_to_buffer()
+}
+
+/// One cell of a data row at (row, column), with the workbook's money and date formats (every
+/// sheet dtpilot writes: the exports and the 周调度 / 月通报).
+pub(crate) fn write_cell(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    cell: &Cell,
+    money: &Format,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) => {
+            ws.write_string(r, c, s)?;
+        }
+        // Ids, levels and counts: far below 2^53, so exact as a number (anything larger would be
+        // written as text rather than rounded).
+        Cell::Int(n) if n.unsigned_abs() < (1 << 53) => {
+            ws.write_number(r, c, *n as f64)?;
+        }
+        Cell::Int(n) => {
+            ws.write_string(r, c, n.to_string())?;
+        }
+        Cell::Money(m) => {
+            ws.write_number_with_format(r, c, money_number(*m), money)?;
+        }
+        Cell::Date(d) => {
+            ws.write_datetime_with_format(r, c, excel_date(*d)?, date)?;
+        }
+        Cell::Empty => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]

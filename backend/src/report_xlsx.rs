@@ -10,7 +10,7 @@ use dtpilot_domain::import::COLUMNS as IMPORT_COLUMNS;
 use dtpilot_domain::reference::{County, Industry};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use crate::export::{Cell, DATE_FORMAT, MONEY_FORMAT, excel_date, money_number};
+use crate::export::{Cell, DATE_FORMAT, MONEY_FORMAT, write_cell};
 
 /// The stages a report table shows as columns (every stage a project can be in but "rejected"
 /// and "cancelled", which leave the programme).
@@ -64,24 +64,7 @@ fn table(
         r += 1;
         for (c, cell) in row.iter().enumerate() {
             let c: u16 = idx(c)?;
-            match cell {
-                Cell::Text(s) => {
-                    ws.write_string(r, c, s)?;
-                }
-                Cell::Int(n) if n.unsigned_abs() < (1 << 53) => {
-                    ws.write_number(r, c, *n as f64)?;
-                }
-                Cell::Int(n) => {
-                    ws.write_string(r, c, n.to_string())?;
-                }
-                Cell::Money(m) => {
-                    ws.write_number_with_format(r, c, money_number(*m), &money)?;
-                }
-                Cell::Date(d) => {
-                    ws.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
-                }
-                Cell::Empty => {}
-            }
+            write_cell(ws, (r, c), cell, &money, &date)?;
         }
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
