@@ -339,6 +339,7 @@ pub fn subsidy_view(p: &Project, money: &ProjectMoney) -> SubsidyView {
 pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<Vec<ProjectView>, ApiError> {
     let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
     let mut labels = projects::labels(c, &ids)?;
+    let mut details = crate::repo::catalogue::evaluation_details(c, &ids)?;
     let (spent, paid_out) = projects::money(c, &ids)?;
     let mut expenses: HashMap<i64, Vec<(ExpenseCategory, Money)>> = HashMap::new();
     for (id, category, amount) in spent {
@@ -359,26 +360,25 @@ pub fn views(c: &mut DbConn, list: Vec<Project>, with_history: bool) -> Result<V
                 expenses.remove(&p.id).unwrap_or_default(),
                 paid.remove(&p.id).unwrap_or_default(),
             );
-            Ok((p, label, money))
+            let detail = details.remove(&p.id);
+            Ok((p, label, money, detail))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     complete_views(c, complete, with_history)
 }
 
-/// [`views`] of projects read with their labels and money ([`projects::list`]: one statement for a
-/// page); `with_history` adds a query per project (a single project's page).
+/// [`views`] of projects read with their labels, money and stored evaluation detail
+/// ([`projects::list`]: one statement for a page); `with_history` adds a query per project (a
+/// single project's page).
 pub fn complete_views(
     c: &mut DbConn,
     list: Vec<projects::ListedProject>,
     with_history: bool,
 ) -> Result<Vec<ProjectView>, ApiError> {
     let today = today_cst();
-    let ids: Vec<i64> = list.iter().map(|(p, _, _)| p.id).collect();
-    let mut details = crate::repo::catalogue::evaluation_details(c, &ids)?;
     let mut out = Vec::with_capacity(list.len());
-    for (p, label, money) in list {
-        let (evaluation_detail, computed_level) =
-            details.remove(&p.id).map_or((None, None), |(d, l)| (Some(d), Some(l)));
+    for (p, label, money, detail) in list {
+        let (evaluation_detail, computed_level) = detail.map_or((None, None), |(d, l)| (Some(d), Some(l)));
         let level_mismatch = computed_level.is_some() && computed_level != p.achieved_level;
         let products = if with_history { crate::repo::catalogue::project_products(c, p.id)? } else { Vec::new() };
         let next_deadline = deadline::next_deadline(p.status, label.batch);

@@ -49,16 +49,28 @@ pub fn evaluation_details(
         .load(conn)?;
     let mut out = HashMap::new();
     for (id, detail, level) in rows {
-        let (Some(detail), Some(level)) = (detail, level) else { continue };
-        let detail: EvaluationDetailView =
-            serde_json::from_str(&detail).map_err(|_| corrupt(format!("projects.id={id}: evaluation_detail")))?;
-        let level = u8::try_from(level)
-            .ok()
-            .and_then(DigitalLevel::new)
-            .ok_or_else(|| corrupt(format!("projects.id={id}: computed_level {level}")))?;
-        out.insert(id, (detail, level));
+        if let Some(parsed) = stored_detail(id, detail, level)? {
+            out.insert(id, parsed);
+        }
     }
     Ok(out)
+}
+
+/// A project's stored detail and computed level (its `evaluation_detail` and `computed_level`
+/// columns, read with its row or by [`evaluation_details`]), if it has both.
+pub fn stored_detail(
+    id: i64,
+    detail: Option<String>,
+    level: Option<i64>,
+) -> Result<Option<(EvaluationDetailView, DigitalLevel)>, RepoError> {
+    let (Some(detail), Some(level)) = (detail, level) else { return Ok(None) };
+    let detail: EvaluationDetailView =
+        serde_json::from_str(&detail).map_err(|_| corrupt(format!("projects.id={id}: evaluation_detail")))?;
+    let level = u8::try_from(level)
+        .ok()
+        .and_then(DigitalLevel::new)
+        .ok_or_else(|| corrupt(format!("projects.id={id}: computed_level {level}")))?;
+    Ok(Some((detail, level)))
 }
 
 // ---- provider performance evaluations ---------------------------------------------------------

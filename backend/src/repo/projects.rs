@@ -287,11 +287,15 @@ fn filtered(caller: &Caller, f: &Filter) -> p::BoxedQuery<'static, scope::Backen
     filter_projects!(p::table.into_boxed(), caller, f)
 }
 
-/// A project of a page, with what its view shows beside its own row.
-pub type ListedProject = (Project, Labels, ProjectMoney);
+/// A project of a page, with what its view shows beside its own row: its names and batch dates,
+/// its money, and the evaluation scheme's detail with the level computed from it, if recorded.
+pub type ListedProject = (Project, Labels, ProjectMoney, Option<StoredDetail>);
+
+/// The evaluation scheme's detail of a project and the level the scheme computed from it.
+pub type StoredDetail = (dtpilot_api_types::catalogue::EvaluationDetailView, dtpilot_domain::DigitalLevel);
 
 /// One page of the projects of the caller's scope that pass the filter, newest first, each with
-/// its [`Labels`] and its [`ProjectMoney`], and the total. Three statements: the total (from the
+/// its [`Labels`], its [`ProjectMoney`] and its stored evaluation detail, and the total. Three statements: the total (from the
 /// running totals where the scope and filter allow, [`count`]); the page's ids (from an index
 /// alone, however deep the page); then those rows joined to their enterprise, provider and batch,
 /// with their money summed by correlated subqueries, selected by the same filter and the page's id
@@ -317,23 +321,38 @@ pub fn list(
         .inner_join(e::table.on(e::id.eq(p::enterprise_id)))
         .inner_join(pr::table.on(pr::id.eq(p::provider_id)))
         .inner_join(b::table.on(b::id.eq(p::batch_id)))
-        .select((COLUMNS, (e::name, pr::name, b::retrofit_due, b::acceptance_end), money_sums()))
+        .select((
+            COLUMNS,
+            (e::name, pr::name, b::retrofit_due, b::acceptance_end),
+            money_sums(),
+            (p::evaluation_detail, p::computed_level),
+        ))
         .into_boxed();
-    let rows: Vec<(Row, LabelRow, (i64, i64, i64))> =
+    let rows: Vec<(Row, LabelRow, (i64, i64, i64), (Option<String>, Option<i64>))> =
         filter_projects!(joined, caller, f).filter(p::id.between(oldest, newest)).order(p::id.desc()).load(conn)?;
     // Exactly the page's rows (one that began to pass the filter in between is left out).
     let page: HashSet<i64> = ids.into_iter().collect();
     rows.into_iter()
-        .filter(|((head, _), _, _)| page.contains(&head.0))
-        .map(|(row, (enterprise_name, provider_name, retrofit_due, acceptance_end), (eligible, paid, recovered))| {
-            let labels = Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } };
-            let money = ProjectMoney {
-                eligible_investment: Money::from_fen(eligible),
-                paid_total: Money::from_fen(paid),
-                recovered_total: Money::from_fen(recovered),
-            };
-            Ok((from_row(row)?, labels, money))
-        })
+        .filter(|((head, _), _, _, _)| page.contains(&head.0))
+        .map(
+            |(
+                row,
+                (enterprise_name, provider_name, retrofit_due, acceptance_end),
+                (eligible, paid, recovered),
+                stored,
+            )| {
+                let labels =
+                    Labels { enterprise_name, provider_name, batch: BatchDates { retrofit_due, acceptance_end } };
+                let money = ProjectMoney {
+                    eligible_investment: Money::from_fen(eligible),
+                    paid_total: Money::from_fen(paid),
+                    recovered_total: Money::from_fen(recovered),
+                };
+                let project = from_row(row)?;
+                let detail = crate::repo::catalogue::stored_detail(project.id, stored.0, stored.1)?;
+                Ok((project, labels, money, detail))
+            },
+        )
         .collect::<Result<Vec<_>, RepoError>>()
         .map(|items| (items, total))
 }
