@@ -328,7 +328,7 @@ pub fn list(
             (p::evaluation_detail, p::computed_level),
         ))
         .into_boxed();
-    let rows: Vec<(Row, LabelRow, (i64, i64, i64), (Option<String>, Option<i64>))> =
+    let rows: Vec<(Row, LabelRow, MoneyRow, DetailRow)> =
         filter_projects!(joined, caller, f).filter(p::id.between(oldest, newest)).order(p::id.desc()).load(conn)?;
     // Exactly the page's rows (one that began to pass the filter in between is left out).
     let page: HashSet<i64> = ids.into_iter().collect();
@@ -553,6 +553,10 @@ pub struct Labels {
 
 /// [`Labels`] as read: enterprise name, provider name, the batch's retrofit due date and acceptance end.
 type LabelRow = (String, String, NaiveDate, NaiveDate);
+/// Eligible investment, paid out and recovered, in fen ([`money_sums`]).
+type MoneyRow = (i64, i64, i64);
+/// `evaluation_detail`, `computed_level`.
+type DetailRow = (Option<String>, Option<i64>);
 
 /// [`Labels`] of the projects given, in one query (a page, or a chunk of an export: keep `ids` to
 /// at most a few thousand, below both databases' bind-parameter limits).
