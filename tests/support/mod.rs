@@ -2,9 +2,12 @@
 //! [`both_databases!`] to run one test body on each.
 //!
 //! PostgreSQL: the server is `DTPILOT_TEST_PG` (default `postgres://postgres@127.0.0.1:5432`); each
-//! test creates `dtpilot_t_<random hex>` and drops it (`WITH (FORCE)`) when done. If the server
-//! cannot be reached the test **panics** — a database test must not pass without its database.
-//! `DTPILOT_TEST_PG=off` skips the PostgreSQL half deliberately, with a notice on stderr (uncaptured).
+//! test creates `dtpilot_t_<random hex>` and drops it (`WITH (FORCE)`) when done. If a server named
+//! by `DTPILOT_TEST_PG` cannot be reached the test **panics** — a database test must not pass
+//! without its database (`.ci/run` sets it). With `DTPILOT_TEST_PG` unset and nothing answering at
+//! the default address (a fresh machine), the PostgreSQL half is skipped with a loud notice on
+//! stderr (uncaptured), so `cargo test --workspace` passes there on SQLite alone.
+//! `DTPILOT_TEST_PG=off` skips the PostgreSQL half deliberately, with a notice.
 //!
 //! Used by `backend/tests/*.rs` and the black-box tests in `tests/` (`#[path] mod support;` at the
 //! crate root; the macro refers to `crate::support`). Only `diesel`, `tempfile` and std.
@@ -48,8 +51,25 @@ impl TestDb {
     /// A fresh PostgreSQL database on the `DTPILOT_TEST_PG` server; `None` only when that is `off`.
     /// Panics, saying what to do, when the server cannot be reached.
     pub fn postgres() -> Option<TestDb> {
-        let server = std::env::var("DTPILOT_TEST_PG").unwrap_or_else(|_| DEFAULT_TEST_PG.to_string());
+        let chosen = std::env::var("DTPILOT_TEST_PG").ok();
+        let server = chosen.clone().unwrap_or_else(|| DEFAULT_TEST_PG.to_string());
         let server = server.trim();
+        // Nothing chosen and nothing answering at the default address (a fresh machine): skip,
+        // loudly. A server that was chosen (`.ci/run` sets one) must answer.
+        if chosen.is_none() && !default_server_answers() {
+            static NOTICE: Once = Once::new();
+            NOTICE.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\n!!! SKIPPING every PostgreSQL test of this binary: nothing answers at {} and \
+                     DTPILOT_TEST_PG is unset. Start PostgreSQL (`pg_ctlcluster --skip-systemctl-redirect \
+                     $(ls /etc/postgresql) main start`) or set DTPILOT_TEST_PG to test PostgreSQL too; \
+                     CI sets it and requires PostgreSQL. !!!\n",
+                    redact(DEFAULT_TEST_PG)
+                );
+            });
+            return None;
+        }
         if server.eq_ignore_ascii_case("off") {
             // Straight to stderr, not `eprintln!`: the test harness would capture (and hide) that.
             static NOTICE: Once = Once::new();
@@ -92,6 +112,12 @@ impl Drop for TestDb {
             eprintln!("warning: could not drop the test database {name}: {e}");
         }
     }
+}
+
+/// Whether a PostgreSQL server answers at [`DEFAULT_TEST_PG`] (asked once per test binary).
+fn default_server_answers() -> bool {
+    static ANSWERS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ANSWERS.get_or_init(|| PgConnection::establish(&with_database(DEFAULT_TEST_PG, "postgres")).is_ok())
 }
 
 fn connect_admin(admin_url: &str) -> PgConnection {
