@@ -537,3 +537,21 @@ diesel::joinable!(award_products -> awards (award_id));
 diesel::joinable!(award_products -> products (product_id));
 diesel::allow_tables_to_appear_in_same_query!(award_products, awards);
 diesel::allow_tables_to_appear_in_same_query!(award_products, products);
+
+diesel::table! {
+    /// The city bureau's confirmation of a reading the policy profile assumes (SPEC §9.1).
+    policy_confirmations (id) {
+        id -> BigInt,
+        profile_id -> Text,
+        profile_version -> BigInt,
+        key -> Text,
+        value -> Text,
+        document_no -> Text,
+        note -> Text,
+        confirmed_by -> BigInt,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(policy_confirmations -> users (confirmed_by));
+diesel::allow_tables_to_appear_in_same_query!(policy_confirmations, users);

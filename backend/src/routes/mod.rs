@@ -25,6 +25,7 @@ pub mod enterprises;
 pub mod exports;
 pub mod health;
 pub mod imports;
+pub mod interpretations;
 pub mod json;
 pub mod ledger;
 pub mod notices;
@@ -230,6 +231,8 @@ route_table! {
     Post  "/api/v1/subsidy/quote"                      => quote::post_quote,                    Public, None;
     Get   "/api/v1/reference"                          => reference::get_reference,             Public, None;
     Get   "/api/v1/policy"                             => reference::get_policy,                Public, None;
+    Get   "/api/v1/policy/interpretations"             => interpretations::get_interpretations, Roles(&[Role::City, Role::Finance, Role::County]), None;
+    Post  "/api/v1/policy/interpretations/{key}/confirm" => interpretations::post_interpretation_confirmation, Roles(&[Role::City]), None;
 }
 
 /// Every route of the server: the table above, plus the Swagger UI's static files under

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod dashboard;
 pub mod ledger;
+pub mod policy;
 pub mod problem;
 pub mod programme;
 pub mod quote;

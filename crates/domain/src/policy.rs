@@ -46,6 +46,8 @@ pub struct Provenance {
     pub quote: Option<String>,
     /// True where the texts leave the number open and the profile assumes it.
     pub assumption: bool,
+    /// For an assumption: one sentence saying what dtpilot does (the reading the bureau confirms).
+    pub reading: Option<String>,
 }
 
 /// A number of the profile with its provenance.
@@ -204,6 +206,8 @@ pub struct PolicyProfile {
     // ---- evaluation scheme and provider performance (issue 5) ----
     /// The id of the digital-level evaluation scheme in force (`crate::scheme`).
     pub evaluation_scheme: String,
+    /// The scheme's thresholds as a reading to confirm, where the profile marks them so.
+    pub evaluation_reading: Option<Interpretation>,
     /// 附件2 item 18: the weights of a provider's yearly performance evaluation and the
     /// composite below which the city may suspend it.
     pub provider_performance: ProviderPerformance,
@@ -219,6 +223,22 @@ pub struct ProviderPerformance {
     pub source: String,
     pub quote: Option<String>,
     pub assumption: bool,
+    pub reading: Option<String>,
+}
+
+/// A reading of the texts the profile assumes and the bureau is to confirm (SPEC §9.1 "Readings to
+/// confirm"): where the number is, what it is, what dtpilot does with it, and the words it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interpretation {
+    /// The profile entry (`funds.central_share`).
+    pub key: String,
+    /// Rule id (R1–R16), where the entry belongs to one.
+    pub rule: Option<String>,
+    /// The value in force, as the profile writes it.
+    pub value: String,
+    pub source: String,
+    pub quote: String,
+    pub reading: String,
 }
 
 impl PolicyProfile {
@@ -226,6 +246,72 @@ impl PolicyProfile {
     pub fn changzhi_2025() -> PolicyProfile {
         // The file ships inside the binary and is validated by a test; failing here is a build defect.
         PolicyProfile::from_toml(CHANGZHI_2025_TOML).expect("policies/changzhi-2025.toml is valid")
+    }
+
+    /// Every reading of the texts this profile assumes (entries marked `assumption = true`), in the
+    /// file's order: what `GET /policy/interpretations` lists for the bureau to confirm.
+    pub fn interpretations(&self) -> Vec<Interpretation> {
+        fn entry<T>(key: &str, sourced: &Sourced<T>, value: String) -> Option<Interpretation> {
+            let p = &sourced.provenance;
+            p.assumption.then(|| Interpretation {
+                key: key.to_string(),
+                rule: Some(p.rule.clone()),
+                value,
+                source: p.source.clone(),
+                quote: p.quote.clone().unwrap_or_default(),
+                reading: p.reading.clone().unwrap_or_default(),
+            })
+        }
+        let ratio = |r: &Sourced<Ratio>| r.value.as_decimal().to_string();
+        let mut out: Vec<Interpretation> = [
+            entry("retrofit.subsidy_ratio", &self.subsidy_ratio, ratio(&self.subsidy_ratio)),
+            entry("retrofit.pass_level", &self.pass_level, self.pass_level.value.get().to_string()),
+            entry("retrofit.prepayment_ratio", &self.prepayment_ratio, ratio(&self.prepayment_ratio)),
+            entry(
+                "retrofit.final_capped_by_plan",
+                &self.final_capped_by_plan,
+                self.final_capped_by_plan.value.to_string(),
+            ),
+            entry("funds.central_share", &self.central_share, ratio(&self.central_share)),
+            entry(
+                "funds.central_retrofit_min_share",
+                &self.central_retrofit_min_share,
+                ratio(&self.central_retrofit_min_share),
+            ),
+            entry(
+                "funds.other_kinds_central_share",
+                &self.other_kinds_central_share,
+                ratio(&self.other_kinds_central_share),
+            ),
+            entry("notice.min_days", &self.notice_min_days, self.notice_min_days.value.to_string()),
+            entry("other.diagnosis_cap", &self.diagnosis_cap, self.diagnosis_cap.value.to_string()),
+            entry("other.cloud_cap", &self.cloud_cap, self.cloud_cap.value.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        out.extend(self.evaluation_reading.clone());
+        let p = &self.provider_performance;
+        if p.assumption {
+            let w = &p.weights;
+            out.push(Interpretation {
+                key: "provider_performance".into(),
+                rule: None,
+                value: format!(
+                    "weights {}/{}/{}/{}/{}, suspension below {}",
+                    w.results.as_decimal(),
+                    w.feedback.as_decimal(),
+                    w.process.as_decimal(),
+                    w.report_quality.as_decimal(),
+                    w.sampling.as_decimal(),
+                    p.suspension_below
+                ),
+                source: p.source.clone(),
+                quote: p.quote.clone().unwrap_or_default(),
+                reading: p.reading.clone().unwrap_or_default(),
+            });
+        }
+        out
     }
 
     /// Parse and validate a profile. Every error names the key at fault.
@@ -285,6 +371,10 @@ mod raw {
     pub struct Evaluation {
         pub scheme: String,
         pub source: String,
+        pub quote: Option<String>,
+        #[serde(default)]
+        pub assumption: bool,
+        pub reading: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -296,6 +386,7 @@ mod raw {
         pub quote: Option<String>,
         #[serde(default)]
         pub assumption: bool,
+        pub reading: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -367,6 +458,7 @@ mod raw {
         pub quote: Option<String>,
         #[serde(default)]
         pub assumption: bool,
+        pub reading: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -411,12 +503,33 @@ mod raw {
         pub quote: Option<String>,
     }
 
+    /// An assumption must say what dtpilot does and the words it rests on; a settled number
+    /// needs no reading.
+    fn reading(
+        key: &str,
+        quote: &Option<String>,
+        assumption: bool,
+        reading: &Option<String>,
+    ) -> Result<Option<String>, ProfileError> {
+        let filled = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if assumption && !filled(quote) {
+            return Err(ProfileError::new(format!("{key}.quote"), "待确认的解释必须引用它所依据的原文"));
+        }
+        if assumption && !filled(reading) {
+            return Err(ProfileError::new(format!("{key}.reading"), "待确认的解释必须用一句话说明平台如何执行"));
+        }
+        if !assumption && reading.is_some() {
+            return Err(ProfileError::new(format!("{key}.reading"), "只有 assumption = true 的条目才写 reading"));
+        }
+        Ok(reading.clone())
+    }
+
     fn provenance(
         key: &str,
         rule: &str,
         source: &str,
         quote: &Option<String>,
-        assumption: bool,
+        (assumption, reading_text): (bool, &Option<String>),
     ) -> Result<Provenance, ProfileError> {
         let valid_rule =
             rule.strip_prefix('R').and_then(|n| n.parse::<u8>().ok()).is_some_and(|n| (1..=16).contains(&n));
@@ -426,7 +539,8 @@ mod raw {
         if source.trim().is_empty() {
             return Err(ProfileError::new(format!("{key}.source"), "必须注明出处条款(第N条)"));
         }
-        Ok(Provenance { rule: rule.to_string(), source: source.to_string(), quote: quote.clone(), assumption })
+        let reading = reading(key, quote, assumption, reading_text)?;
+        Ok(Provenance { rule: rule.to_string(), source: source.to_string(), quote: quote.clone(), assumption, reading })
     }
 
     fn money(key: &str, text: &str) -> Result<Money, ProfileError> {
@@ -446,7 +560,7 @@ mod raw {
     ) -> Result<Sourced<U>, ProfileError> {
         Ok(Sourced {
             value: f(&format!("{key}.value"), &v.value)?,
-            provenance: provenance(key, &v.rule, &v.source, &v.quote, v.assumption)?,
+            provenance: provenance(key, &v.rule, &v.source, &v.quote, (v.assumption, &v.reading))?,
         })
     }
 
@@ -457,13 +571,15 @@ mod raw {
         Ok(AwardRule {
             cap: money(&format!("{key}.cap"), &a.cap)?,
             per_industry: a.per_industry,
-            provenance: provenance(key, &a.rule, &a.source, &a.quote, false)?,
+            provenance: provenance(key, &a.rule, &a.source, &a.quote, (false, &None))?,
         })
     }
 
     impl Profile {
         /// `[evaluation]` and `[provider_performance]` (issue 5).
-        fn evaluation_and_performance(&self) -> Result<(String, ProviderPerformance), ProfileError> {
+        fn evaluation_and_performance(
+            &self,
+        ) -> Result<(String, Option<Interpretation>, ProviderPerformance), ProfileError> {
             let e = &self.evaluation;
             if crate::scheme::EvaluationScheme::by_id(&e.scheme).is_none() {
                 return Err(ProfileError::new("evaluation.scheme", format!("没有评测指标 {:?}", e.scheme)));
@@ -471,6 +587,15 @@ mod raw {
             if e.source.trim().is_empty() {
                 return Err(ProfileError::new("evaluation.source", "必须注明出处"));
             }
+            let evaluation_reading =
+                reading("evaluation", &e.quote, e.assumption, &e.reading)?.map(|reading| Interpretation {
+                    key: "evaluation".into(),
+                    rule: None,
+                    value: e.scheme.clone(),
+                    source: e.source.clone(),
+                    quote: e.quote.clone().unwrap_or_default(),
+                    reading,
+                });
             let p = &self.provider_performance;
             if p.source.trim().is_empty() {
                 return Err(ProfileError::new("provider_performance.source", "必须注明出处"));
@@ -497,12 +622,14 @@ mod raw {
                 })?;
             Ok((
                 e.scheme.clone(),
+                evaluation_reading,
                 ProviderPerformance {
                     weights,
                     suspension_below,
                     source: p.source.clone(),
                     quote: p.quote.clone(),
                     assumption: p.assumption,
+                    reading: reading("provider_performance", &p.quote, p.assumption, &p.reading)?,
                 },
             ))
         }
@@ -550,8 +677,10 @@ mod raw {
                 }
                 previous = *cap;
             }
-            let caps =
-                Sourced { value: caps, provenance: provenance("retrofit.caps", &c.rule, &c.source, &c.quote, false)? };
+            let caps = Sourced {
+                value: caps,
+                provenance: provenance("retrofit.caps", &c.rule, &c.source, &c.quote, (false, &None))?,
+            };
 
             let f = &self.funds;
             let lm = &f.local_matching;
@@ -560,7 +689,7 @@ mod raw {
             }
             let local_matching = Sourced {
                 value: (lm.city, lm.county),
-                provenance: provenance("funds.local_matching", &lm.rule, &lm.source, &lm.quote, false)?,
+                provenance: provenance("funds.local_matching", &lm.rule, &lm.source, &lm.quote, (false, &None))?,
             };
 
             let a = &self.awards;
@@ -578,7 +707,7 @@ mod raw {
             }
 
             let sme = &self.eligibility.sme;
-            let sme_prov = provenance("eligibility.sme", &sme.rule, &sme.source, &sme.quote, false)?;
+            let sme_prov = provenance("eligibility.sme", &sme.rule, &sme.source, &sme.quote, (false, &None))?;
             if sme.max_employees_exclusive == 0 {
                 return Err(ProfileError::new("eligibility.sme.max_employees_exclusive", "必须大于 0"));
             }
@@ -592,9 +721,10 @@ mod raw {
                     return Err(ProfileError::new(format!("targets[{i}].key"), "目标的 key 不能为空且不能重复"));
                 }
             }
-            let (evaluation_scheme, provider_performance) = self.evaluation_and_performance()?;
+            let (evaluation_scheme, evaluation_reading, provider_performance) = self.evaluation_and_performance()?;
             Ok(PolicyProfile {
                 evaluation_scheme,
+                evaluation_reading,
                 provider_performance,
                 targets: self.targets,
                 id: self.id,
@@ -716,6 +846,57 @@ mod tests {
             assert!(err.key.starts_with(key), "{to:?}: expected key {key}, got {err}");
             assert!(err.to_string().contains(&err.key));
         }
+    }
+
+    #[test]
+    fn every_open_reading_is_listed_with_its_reading_and_quote() {
+        let p = PolicyProfile::changzhi_2025();
+        let readings = p.interpretations();
+        let keys: Vec<&str> = readings.iter().map(|i| i.key.as_str()).collect();
+        // SPEC §9.1: at least R4's plan cap, R14's shares, R15's notice days, the evaluation
+        // scheme's thresholds and the provider-evaluation weights.
+        for key in [
+            "retrofit.final_capped_by_plan",
+            "funds.central_share",
+            "funds.other_kinds_central_share",
+            "notice.min_days",
+            "evaluation",
+            "provider_performance",
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        for i in &readings {
+            assert!(!i.reading.trim().is_empty() && !i.quote.trim().is_empty() && !i.value.is_empty(), "{i:?}");
+        }
+        let notice = readings.iter().find(|i| i.key == "notice.min_days").unwrap();
+        assert_eq!((notice.rule.as_deref(), notice.value.as_str()), (Some("R15"), "5"));
+        // A settled number is no reading to confirm.
+        assert!(!keys.contains(&"retrofit.subsidy_ratio"));
+    }
+
+    #[test]
+    fn an_assumption_without_its_reading_or_quote_is_refused() {
+        let err = broken(
+            "assumption = true\nreading = \"公示期至少 5 个自然日",
+            "assumption = true\nnote = \"公示期至少 5 个自然日",
+        );
+        assert!(err.key.starts_with("notice.min_days"), "{err}");
+        let err = broken(
+            "value = 5\nsource = \"第九条(四)(五)\"\nquote = \"经市工信局会议研究通过后公示。公示无异议后,报市财政局按程序下达专项资金\"\n",
+            "value = 5\nsource = \"第九条(四)(五)\"\n",
+        );
+        assert_eq!(err.key, "notice.min_days.quote", "{err}");
+        let err = broken(
+            "quote = \"每家企业按照实际投入资金的50%给予不超过35万元的补贴\"\n",
+            "quote = \"每家企业按照实际投入资金的50%给予不超过35万元的补贴\"\nreading = \"x\"\n",
+        );
+        assert_eq!(err.key, "retrofit.subsidy_ratio.reading", "{err}");
+        let text = CHANGZHI_2025_TOML.replacen(
+            "\nreading = \"公示期至少 5 个自然日(首尾两天都计入),期满且无成立的异议后才可关闭公示、生成预拨指令。\"",
+            "",
+            1,
+        );
+        assert_eq!(PolicyProfile::from_toml(&text).unwrap_err().key, "notice.min_days.reading");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn CityDashboard() -> impl IntoView {
         ("tab-batch-progress", "批次进度", "Batch progress"),
         ("tab-reports", "周调度/月通报", "Weekly / monthly"),
         ("tab-import", "导入企业", "Import enterprises"),
+        ("tab-interpretations", "政策解释", "Readings"),
     ];
     let body = move || match tab.get() {
         0 => view! { <ReviewTab reload=reload /> }.into_any(),
@@ -51,6 +52,7 @@ pub fn CityDashboard() -> impl IntoView {
         5 => view! { <crate::pages::city_performance::PerformanceTab reload=reload /> }.into_any(),
         6 => view! { <BudgetsAndAwards reload=reload /> }.into_any(),
         7..=9 => crate::pages::ops_progress::ops_tab(tab.get() - 7, true),
+        10 => view! { <crate::pages::city_interpretations::InterpretationsPanel reload=reload /> }.into_any(),
         _ => view! {
             <BatchesPanel />
             <ProvidersPanel />

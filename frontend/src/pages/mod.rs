@@ -5,6 +5,7 @@ pub mod admin;
 pub mod calculator;
 pub mod catalogue;
 pub mod city;
+pub mod city_interpretations;
 pub mod city_notices;
 pub mod city_payments;
 pub mod city_performance;
