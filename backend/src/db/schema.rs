@@ -160,6 +160,8 @@ diesel::table! {
         updated_at -> Timestamp,
         evaluation_detail -> Nullable<Text>,
         computed_level -> Nullable<BigInt>,
+        enterprise_cap_bound -> Bool,
+        diagnosis_id -> Nullable<BigInt>,
     }
 }
 
@@ -537,3 +539,30 @@ diesel::joinable!(award_products -> awards (award_id));
 diesel::joinable!(award_products -> products (product_id));
 diesel::allow_tables_to_appear_in_same_query!(award_products, awards);
 diesel::allow_tables_to_appear_in_same_query!(award_products, products);
+
+diesel::table! {
+    /// SPEC §9.1: the one invoice register — a number claimed once per enterprise, by its key.
+    invoice_claims (enterprise_id, invoice_key) {
+        enterprise_id -> BigInt,
+        invoice_key -> Text,
+        invoice_no -> Text,
+        source -> Text,
+        source_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Claims found duplicate (under the key) when the register was filled from earlier rows.
+    invoice_claim_duplicates (source, source_id) {
+        enterprise_id -> BigInt,
+        invoice_key -> Text,
+        invoice_no -> Text,
+        source -> Text,
+        source_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invoice_claims -> enterprises (enterprise_id));
+diesel::allow_tables_to_appear_in_same_query!(invoice_claims, enterprises);

@@ -49,7 +49,7 @@ fn comment_ok(comment: &str) -> Result<String, ApiError> {
     responses(
         (status = 201, description = "已创建草稿", body = ProjectView),
         (status = 409, description = "该企业在本批次已有未被驳回的项目(`duplicate_project`)"),
-        (status = 422, description = "字段或申报条件不满足(批次、服务商、非中小企业、信用、重复支持…)"),
+        (status = 422, description = "字段或申报条件不满足(批次、服务商、诊断报告、非中小企业、信用、重复支持、每家企业补助上限 `enterprise_cap_reached`…)"),
     )
 )]
 pub async fn post_project(
@@ -63,9 +63,8 @@ pub async fn post_project(
     if contract_no.is_empty() || contract_no.chars().count() > 100 {
         return Err(ApiError::field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
     }
-    let planned = rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
+    rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
         .map_err(|e| ApiError::field("target_level", e.to_string()))?;
-    let prepayment = rules::prepayment(&state.profile, planned);
     let now = db::now_utc();
     let st = state.clone();
     let view = state
@@ -92,6 +91,20 @@ pub async fn post_project(
                     req.overlapping_support_declared,
                     req.target_level,
                 )?;
+                let diagnosis_id = workflow::project_diagnosis(c, enterprise_id, req.diagnosis_id)?;
+                // R1*: decided with the enterprise locked, so a concurrent second application of
+                // the same enterprise sees this one's planned subsidy as held.
+                workflow::lock_enterprise(c, enterprise_id)?;
+                let held = workflow::enterprise_held(c, enterprise_id, None)?;
+                let figure = rules::enterprise_planned_subsidy(
+                    &st.profile,
+                    req.planned_eligible_investment,
+                    req.target_level,
+                    held,
+                )
+                .map_err(workflow::plan_error)?;
+                let planned = figure.amount;
+                let prepayment = rules::prepayment(&st.profile, planned);
                 let project = repo::insert(
                     c,
                     &NewProject {
@@ -109,6 +122,8 @@ pub async fn post_project(
                         policy_version: i64::from(st.profile.version),
                         planned_subsidy: planned,
                         prepayment,
+                        enterprise_cap_bound: figure.enterprise_cap_bound,
+                        diagnosis_id,
                     },
                     now,
                 )
@@ -268,7 +283,7 @@ where
         (status = 200, description = "已申报", body = ProjectView),
         (status = 404, description = "不存在或不在可见范围内"),
         (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
-        (status = 422, description = "申报条件不再满足"),
+        (status = 422, description = "申报条件不再满足(含 `enterprise_cap_reached`,R1*)"),
     )
 )]
 pub async fn post_submit(
@@ -277,7 +292,8 @@ pub async fn post_submit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Enterprise])?;
-    act(state, caller, id.into_inner(), Action::Submit, String::new(), |c, st, p, _| {
+    let who = caller.clone();
+    act(state, caller, id.into_inner(), Action::Submit, String::new(), move |c, st, p, now| {
         // The preconditions hold again at submission (SPEC §5).
         let enterprise = enterprises::find(c, p.enterprise_id)?;
         workflow::check_application(
@@ -287,7 +303,9 @@ pub async fn post_submit(
             p.batch_id,
             p.overlapping_support_declared,
             p.target_level,
-        )
+        )?;
+        // R1*: the planned subsidy against what the enterprise's other projects hold now.
+        workflow::replan(c, &st.profile, p, &who, now)
     })
     .await
 }
@@ -332,7 +350,7 @@ pub async fn post_county_review(
         (status = 200, description = "已评审", body = ProjectView),
         (status = 404, description = "不存在或不在可见范围内"),
         (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
-        (status = 422, description = "预算不足等前提不满足"),
+        (status = 422, description = "该企业其他项目已占满每家企业的补助上限(`enterprise_cap_reached`,R1*)"),
     )
 )]
 pub async fn post_city_review(
@@ -348,7 +366,13 @@ pub async fn post_city_review(
         CityDecision::Return => Action::CityReturn,
         CityDecision::Reject => Action::CityReject,
     };
-    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
+    let who = caller.clone();
+    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, move |c, st, p, now| {
+        // R1*: the plan approved (and committed to the funds) is recomputed against what the
+        // enterprise's other projects hold at this moment.
+        if action == Action::CityApprove { workflow::replan(c, &st.profile, p, &who, now) } else { Ok(()) }
+    })
+    .await
 }
 
 /// Declare the retrofit complete: `in_progress` → `awaiting_acceptance`.
