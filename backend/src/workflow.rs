@@ -125,8 +125,7 @@ fn diagnosis_due(
     }
     let Some(report_id) = project.diagnosis_id else { return Ok(()) };
     let (fee, provider_id): (i64, i64) = d::table.find(report_id).select((d::fee_fen, d::provider_id)).first(c)?;
-    let Some((_, amount)) =
-        dtpilot_domain::budget::diagnosis_amount(profile, Some((report_id, Money::from_fen(fee))))
+    let Some((_, amount)) = dtpilot_domain::budget::diagnosis_amount(profile, Some((report_id, Money::from_fen(fee))))
     else {
         return Ok(());
     };

@@ -5,6 +5,7 @@ pub mod batches;
 pub mod catalogue;
 pub mod dashboard;
 pub mod enterprises;
+pub mod invoices;
 pub mod payments;
 pub mod projects;
 pub mod providers;

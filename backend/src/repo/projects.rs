@@ -127,8 +127,19 @@ pub fn reason_code(r: CancelReason) -> &'static str {
 fn from_row(row: Row) -> Result<Project, RepoError> {
     let ((id, enterprise_id, batch_id, provider_id, county, contract_no, contract, planned_inv, target, overlap), rest) =
         row;
-    let (status, policy_id, policy_version, planned, prepayment, achieved, final_fen, reason, version, bound, diagnosis_id) =
-        rest;
+    let (
+        status,
+        policy_id,
+        policy_version,
+        planned,
+        prepayment,
+        achieved,
+        final_fen,
+        reason,
+        version,
+        bound,
+        diagnosis_id,
+    ) = rest;
     Ok(Project {
         county: County::from_code(&county).ok_or_else(|| corrupt(format!("projects.id={id}: county {county:?}")))?,
         target_level: level(id, target)?,

@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::db::{self, RepoError, write_transaction};
 use crate::error::ApiError;
 use crate::repo::projects::{self as repo, NewProject, Project};
-use crate::repo::{Paging, batches, enterprises, providers};
+use crate::repo::{Paging, batches, enterprises, invoices, providers};
 use crate::routes::json::JsonBody;
 use crate::routes::query::QueryParams;
 use crate::workflow::{self, step};
@@ -426,8 +426,8 @@ pub async fn post_cancel(
     .await
 }
 
-/// Record an expense with its invoice while the project is `in_progress`; an invoice is declared
-/// once per enterprise.
+/// Record an expense with its invoice while the project is `in_progress`; an invoice is claimed
+/// once per enterprise, across expenses and cloud fees, compared normalised (SPEC §9.1).
 #[utoipa::path(
     post,
     path = "/api/v1/projects/{id}/expenses",
@@ -437,7 +437,7 @@ pub async fn post_cancel(
     responses(
         (status = 201, description = "已登记", body = ExpenseView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "项目不在实施中(`invalid_state`),或发票已申报(`duplicate_invoice`)"),
+        (status = 409, description = "项目不在实施中(`invalid_state`),或发票已被本企业申报(`invoice_claimed`,含上云费用;号码按 NFKC、大写、去空格/-/_ 比较)"),
     )
 )]
 pub async fn post_expense(
@@ -453,6 +453,7 @@ pub async fn post_expense(
     if invoice.is_empty() || invoice.chars().count() > 64 {
         return Err(ApiError::field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));
     }
+    invoices::key_of("invoice_no", &invoice)?;
     if !req.amount.is_positive() {
         return Err(ApiError::field("amount", "金额须大于 0"));
     }
@@ -467,14 +468,17 @@ pub async fn post_expense(
                         detail: format!("项目当前状态为“{}”,只有改造实施中的项目可以登记支出", project.status.name_zh()),
                     });
                 }
+                // The one invoice register (SPEC §9.1): a number claimed as an expense or a cloud
+                // fee, written any way, is claimed.
+                if let Some(first) = invoices::find(c, project.enterprise_id, &invoice)? {
+                    return Err(invoices::claimed(&invoice, Some(&first)));
+                }
                 let expense = repo::add_expense(c, &project, req.category, req.amount, &invoice, req.paid_on, now)
                     .map_err(|e| match e {
-                        RepoError::Conflict(_) => ApiError::Conflict {
-                            code: "duplicate_invoice",
-                            detail: format!("发票 {invoice} 已被本企业申报过"),
-                        },
+                        RepoError::Conflict(_) => invoices::claimed(&invoice, None),
                         other => other.into(),
                     })?;
+                invoices::claim(c, project.enterprise_id, &invoice, invoices::Source::Expense, expense.id, now)?;
                 let event = audit::Event::new("expense.create", "project", project.id).by(Some(&caller)).after(
                     &serde_json::json!({"expense_id": expense.id, "category": expense.category, "amount": expense.amount, "invoice_no": expense.invoice_no}),
                 )?;
