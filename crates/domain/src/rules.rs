@@ -57,7 +57,7 @@ impl Serialize for RuleId {
 pub enum RuleError {
     #[error("目标数字化水平须为 {min} 级至 4 级")]
     TargetLevelTooLow { min: DigitalLevel },
-    #[error("每家企业的改造补助合计不超过 {cap} 元,该企业其他项目已占用 {held} 元(R1*)")]
+    #[error("每家企业的改造补助合计不超过 {cap} 元,该企业其他项目已占用 {held} 元")]
     EnterpriseCapReached { cap: Money, held: Money },
     #[error("诊断补贴须在该企业的改造项目通过验收后拨付")]
     DiagnosisBeforeAcceptance,
