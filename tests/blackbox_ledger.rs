@@ -587,7 +587,12 @@ impl Pilot {
     /// Submitted and recommended by the county, then approved, noticed and cleared.
     fn onward_to_cleared(&self, ent: &str, pid: i64) {
         self.w.ok(&format!("/projects/{pid}/submit"), ent, &json!({}), 200);
-        self.w.ok(&format!("/projects/{pid}/county-review"), &self.county, &json!({"decision": "recommend", "comment": "齐全"}), 200);
+        self.w.ok(
+            &format!("/projects/{pid}/county-review"),
+            &self.county,
+            &json!({"decision": "recommend", "comment": "齐全"}),
+            200,
+        );
         assert_eq!(self.approve(pid).status().as_u16(), 200);
         let notice = self.w.ok(
             "/notices",
