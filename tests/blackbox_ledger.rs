@@ -807,3 +807,46 @@ support::both_databases! {
         t.assert_ledger();
     }
 }
+
+support::both_databases! {
+    /// Providers have credit flags too (第六条(二), SPEC §9.1): flagged (or suspended, removed) a
+    /// provider is named in no new project, uploads no diagnosis, receives no award, and an
+    /// instruction to it is not approved (409 `payee_blocked`) until the flag is lifted.
+    fn providers_flagged_take_no_work_and_are_not_paid(url: &str) {
+        let t = Pilot::new(url);
+        let (_, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (eid2, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "300000.00", 2);
+        t.pay_one(pid, "prepayment");
+        t.accept(&ent, pid, 2);
+        let d = t.payments("kind=diagnosis&status=pending");
+        assert_eq!(d.len(), 1);
+        let flag = |body: Value| t.w.patch(&format!("/providers/{}", t.provider_id), &t.city, &body);
+        assert_eq!(t.w.patch(&format!("/providers/{}", t.provider_id), &t.county, &json!({"dishonest": true})).status().as_u16(), 403);
+        let resp = flag(json!({"dishonest": true}));
+        assert_eq!(resp.status().as_u16(), 200);
+        let v: Value = resp.json().expect("json");
+        assert_eq!((v["dishonest"].as_bool(), v["credit_abnormal"].as_bool(), v["status"].as_str()), (Some(true), Some(false), Some("active")));
+        // Not paid: approval → 409.
+        let (s, code, _) = problem(t.w.post(&format!("/payments/{}/approve", d[0]["id"]), &t.city, &json!({})));
+        assert_eq!((s, code.as_str()), (409, "payee_blocked"));
+        // Not named in a new project.
+        let (s, code, body) = t.apply(&ent2, t.batch_id, "300000.00", 2);
+        assert_eq!((s, code.as_str(), body["errors"][0]["field"].as_str()), (422, "provider_blocked", Some("provider_id")));
+        // No diagnosis.
+        let meta = json!({"estimated_level": 1, "summary": "复诊", "common_needs": [], "individual_needs": [], "fee": "1000.00"});
+        let (s, code, _) = problem(t.w.upload(&format!("/enterprises/{eid2}/diagnoses"), &t.provider, &meta, PDF));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // No award.
+        let (s, code, _) = problem(t.w.post("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": {"type": "provider", "id": t.provider_id}, "amount": "1000.00"})));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // 经营异常 alone blocks too; lifted, the provider works and is paid again.
+        assert_eq!(flag(json!({"dishonest": false, "credit_abnormal": true})).status().as_u16(), 200);
+        let (s, code, _) = t.apply(&ent2, t.batch_id, "300000.00", 2);
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        assert_eq!(flag(json!({"credit_abnormal": false})).status().as_u16(), 200);
+        t.pay(d[0]["id"].as_i64().expect("id"));
+        assert_eq!(t.apply(&ent2, t.batch_id, "300000.00", 2).0, 201);
+        t.assert_ledger();
+    }
+}

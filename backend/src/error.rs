@@ -55,6 +55,16 @@ impl ApiError {
         ApiError::invalid(vec![FieldError::new(field, message)])
     }
 
+    /// 422 `provider_blocked`: a suspended, removed or flagged provider is named in no new project,
+    /// uploads no diagnosis and receives no award (SPEC §9.1).
+    pub fn provider_blocked(block: dtpilot_domain::eligibility::ProviderBlock, field: &str, what: &str) -> ApiError {
+        ApiError::Unprocessable {
+            code: block.code(),
+            detail: format!("{block},{what}(第六条)"),
+            errors: vec![FieldError::new(field, block.to_string())],
+        }
+    }
+
     /// 422 `provider_inactive`: a suspended or removed provider takes no new work (SPEC §7b).
     pub fn provider_inactive(detail: &str) -> ApiError {
         ApiError::Unprocessable {

@@ -76,6 +76,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        credit_abnormal -> Bool,
+        dishonest -> Bool,
     }
 }
 

@@ -58,6 +58,14 @@ fn check_credit(e: &Enterprise) -> Result<(), ApiError> {
     }
 }
 
+/// SPEC §9.1: a suspended, removed or flagged provider receives no award (422 `provider_blocked`).
+fn check_provider(c: &mut DbConn, provider_id: i64) -> Result<(), ApiError> {
+    match crate::repo::providers::find(c, provider_id)?.blocked() {
+        Some(block) => Err(ApiError::provider_blocked(block, "recipient.id", "不能获得奖励")),
+        None => Ok(()),
+    }
+}
+
 /// Lock an enterprise's row until commit (an update that changes nothing): its cloud-fee cap and
 /// diagnosis subsidy are decided one request at a time (PostgreSQL; SQLite serialises writes).
 fn lock_enterprise(c: &mut DbConn, id: i64) -> Result<(), RepoError> {
@@ -388,7 +396,9 @@ pub async fn post_award(
                     RecipientType::Provider => {
                         let name: Option<String> =
                             pr::table.find(req.recipient.id).select(pr::name).first(c).optional()?;
-                        (None, Some((req.recipient.id, name.ok_or_else(missing)?)), None)
+                        let name = name.ok_or_else(missing)?;
+                        check_provider(c, req.recipient.id)?;
+                        (None, Some((req.recipient.id, name)), None)
                     }
                     RecipientType::Product => {
                         let product =
@@ -403,6 +413,7 @@ pub async fn post_award(
                                 errors: vec![FieldError::new("recipient.id", "该产品尚未审核通过")],
                             });
                         }
+                        check_provider(c, product.provider_id)?;
                         (None, Some((product.provider_id, product.provider_name)), Some(product.id))
                     }
                 };

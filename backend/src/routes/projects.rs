@@ -3,7 +3,7 @@
 //! row and the instructions it makes due.
 
 use actix_web::{HttpResponse, web};
-use dtpilot_api_types::programme::{Page, ProviderStatus};
+use dtpilot_api_types::programme::Page;
 use dtpilot_api_types::workflow::{
     CancelRequest, CityDecision, CityReviewRequest, CountyDecision, CountyReviewRequest, CreateExpenseRequest,
     CreateProjectRequest, ExpenseView, ProjectView,
@@ -78,10 +78,13 @@ pub async fn post_project(
                 };
                 match providers::find(c, req.provider_id) {
                     Err(RepoError::NotFound) => return Err(ApiError::field("provider_id", "服务商不存在")),
-                    Ok(p) if p.status != ProviderStatus::Active => {
-                        return Err(ApiError::provider_inactive("该服务商已暂停或移出资源池,不能签订新的改造合同"));
+                    Ok(p) => {
+                        if let Some(block) = p.blocked() {
+                            return Err(ApiError::provider_blocked(block, "provider_id", "不能签订新的改造合同"));
+                        }
+                        p
                     }
-                    other => other?,
+                    Err(other) => return Err(other.into()),
                 };
                 workflow::check_application(
                     c,

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use dtpilot_api_types::programme::{DiagnosisView, ProviderStatus};
+use dtpilot_api_types::programme::DiagnosisView;
 use dtpilot_domain::state::{Action, ProjectState, Role};
 use dtpilot_domain::{DigitalLevel, Money, rules};
 use serde::Deserialize;
@@ -68,8 +68,8 @@ fn check_provider_may_diagnose(c: &mut DbConn, caller: &Caller, enterprise_id: i
             detail: "本服务商未被分配给该企业,不能提交其诊断报告".into(),
         });
     }
-    if providers::find(c, provider_id)?.status != ProviderStatus::Active {
-        return Err(ApiError::provider_inactive("服务商已暂停或移出资源池,不能提交新的诊断报告"));
+    if let Some(block) = providers::find(c, provider_id)?.blocked() {
+        return Err(ApiError::provider_blocked(block, "provider", "不能提交新的诊断报告"));
     }
     Ok(provider_id)
 }

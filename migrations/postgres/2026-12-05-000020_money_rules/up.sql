@@ -64,3 +64,9 @@ SELECT enterprise_id, invoice_key, invoice_no, source, source_id, claimed_at FRO
 INSERT INTO invoice_claim_duplicates (enterprise_id, invoice_key, invoice_no, source, source_id, claimed_at)
 SELECT enterprise_id, invoice_key, invoice_no, source, source_id, claimed_at FROM ranked_invoice_claims WHERE n > 1;
 DROP TABLE ranked_invoice_claims;
+
+-- Providers have credit flags too (第六条(二), SPEC §9.1): flagged 经营异常 or 失信 (like a
+-- suspended or removed provider) it is named in no new project, uploads no diagnosis, receives no
+-- award and is paid nothing.
+ALTER TABLE providers ADD COLUMN credit_abnormal BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE providers ADD COLUMN dishonest BOOLEAN NOT NULL DEFAULT FALSE;
