@@ -38,7 +38,6 @@ impl Provider {
 
 type Row = (i64, String, String, String, String, Option<String>, i64, bool, bool);
 
-#[allow(clippy::type_complexity)]
 const COLUMNS: (
     p::id,
     p::name,

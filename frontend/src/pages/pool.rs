@@ -534,6 +534,8 @@ fn ProviderStatusForm(id: i64, current: ProviderStatus, reload: RwSignal<u32>) -
             status: Some(new_status),
             reason: (!reason_text.trim().is_empty()).then(|| reason_text.trim().to_string()),
             capabilities: None,
+            credit_abnormal: None,
+            dishonest: None,
         };
         let token = session.token();
         act(
