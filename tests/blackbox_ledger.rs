@@ -850,3 +850,28 @@ support::both_databases! {
         t.assert_ledger();
     }
 }
+
+support::both_databases! {
+    /// R1*: the plan the city approves (and commits to the funds) is recomputed against what the
+    /// enterprise's other projects hold at that moment, not at submission.
+    fn r1_star_the_plan_is_recomputed_at_the_city_s_approval(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let b2 = t.batch(2, eid);
+        let pa = t.apply(&ent, t.batch_id, "500000.00", 3).2["id"].as_i64().expect("id");
+        let pb = t.apply(&ent, b2, "800000.00", 3).2["id"].as_i64().expect("id");
+        for pid in [pa, pb] {
+            t.w.ok(&format!("/projects/{pid}/submit"), &ent, &json!({}), 200);
+        }
+        t.w.ok(&format!("/projects/{pb}/county-review"), &t.county, &json!({"decision": "recommend", "comment": "齐全"}), 200);
+        assert_eq!(t.w.get_json(&format!("/projects/{pb}"), &t.city)["planned_subsidy"], "100000.00");
+        // A is rejected after B was submitted: B's approval takes the whole cap.
+        t.w.ok(&format!("/projects/{pa}/county-review"), &t.county, &json!({"decision": "reject", "comment": "不符合"}), 200);
+        let approved = t.approve(pb);
+        assert_eq!(approved.status().as_u16(), 200);
+        let b: Value = approved.json().expect("json");
+        assert_eq!((b["status"].as_str(), b["planned_subsidy"].as_str(), b["prepayment"].as_str()), (Some("approved"), Some("350000.00"), Some("175000.00")), "{b}");
+        assert!(!rules_of(&b).contains(&"R1*".to_string()), "{b}");
+        t.assert_ledger();
+    }
+}
