@@ -259,7 +259,7 @@ support::both_databases! {
         let (status, code, _) = problem(p.w.post(&format!("/enterprises/{eid}/assignment"), &p.city, &json!({"provider_id": p3})));
         assert_eq!((status, code.as_str()), (422, "provider_inactive"));
         let (status, code, _) = problem(p.w.post("/projects", &ent, &p.project_body(p3)));
-        assert_eq!((status, code.as_str()), (422, "provider_inactive"));
+        assert_eq!((status, code.as_str()), (422, "provider_blocked"));
         let prov3 = p.w.user("prov3", "provider", json!({"provider_id": p3}));
         let (status, code, _) = problem(p.w.post("/products", &prov3, &json!({"name": "设备联网套件", "industry": "power_equipment", "summary": "轻量化"})));
         assert_eq!((status, code.as_str()), (422, "provider_inactive"));

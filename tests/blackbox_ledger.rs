@@ -322,7 +322,7 @@ support::both_databases! {
         assert!(body["detail"].as_str().is_some_and(|d| d.contains("R11")), "{body}");
         assert_eq!(body["errors"][0]["field"], "amount");
         let (s, code, _) = t.cloud_fee(eid, &ent, "1.00", "YF-1");
-        assert_eq!((s, code.as_str()), (409, "duplicate_invoice"));
+        assert_eq!((s, code.as_str()), (409, "invoice_claimed"));
         let (s, _, body) = t.cloud_fee(eid, &ent, "0.00", "YF-9");
         assert_eq!((s, body["errors"][0]["field"].as_str()), (422, Some("amount")));
         let (s, _, _) = t.cloud_fee(eid, &ent, "12.345", "YF-9");
@@ -554,6 +554,324 @@ support::both_databases! {
         assert!(t.w.get_json("/budgets", &t.city)["items"].as_array().is_some_and(Vec::is_empty), "nothing stored");
         let (s, _, _) = problem(t.w.post("/budgets", &t.city, &json!({"fund": "central", "amount": "100000.00", "retrofit_amount": "80000.00"})));
         assert_eq!(s, 201);
+        t.assert_ledger();
+    }
+}
+
+// ---- SPEC §9.1: money rules the texts require ---------------------------------------------------
+
+impl Pilot {
+    /// Another batch with the enterprise `eid` in it.
+    fn batch(&self, number: i64, eid: i64) -> i64 {
+        let b = self.w.ok(
+            "/batches",
+            &self.city,
+            &json!({"number": number, "name": format!("第{number}批"), "diagnosis_due": day(30), "retrofit_due": day(120),
+            "acceptance_start": day(90), "acceptance_end": day(150)}),
+            201,
+        );
+        let id = b["id"].as_i64().expect("id");
+        self.w.ok(&format!("/batches/{id}/enterprises"), &self.city, &json!({"enterprise_ids": [eid]}), 200);
+        id
+    }
+
+    fn apply_body(&self, batch_id: i64, planned: &str, target: u8) -> Value {
+        json!({"batch_id": batch_id, "provider_id": self.provider_id, "contract_no": format!("HT-{batch_id}"), "contract_amount": planned,
+            "planned_eligible_investment": planned, "target_level": target, "overlapping_support_declared": false})
+    }
+
+    fn apply(&self, ent: &str, batch_id: i64, planned: &str, target: u8) -> (u16, String, Value) {
+        problem(self.w.post("/projects", ent, &self.apply_body(batch_id, planned, target)))
+    }
+
+    /// Submitted and recommended by the county, then approved, noticed and cleared.
+    fn onward_to_cleared(&self, ent: &str, pid: i64) {
+        self.w.ok(&format!("/projects/{pid}/submit"), ent, &json!({}), 200);
+        self.w.ok(
+            &format!("/projects/{pid}/county-review"),
+            &self.county,
+            &json!({"decision": "recommend", "comment": "齐全"}),
+            200,
+        );
+        assert_eq!(self.approve(pid).status().as_u16(), 200);
+        let notice = self.w.ok(
+            "/notices",
+            &self.city,
+            &json!({"project_ids": [pid], "starts_on": day(-7), "ends_on": day(-1)}),
+            201,
+        );
+        self.w.ok(&format!("/notices/{}/close", notice["id"]), &self.city, &json!({"upheld_project_ids": []}), 200);
+    }
+}
+
+fn rules_of(project: &Value) -> Vec<String> {
+    project["subsidy"]["rules_applied"]
+        .as_array()
+        .expect("rules_applied")
+        .iter()
+        .map(|r| r.as_str().expect("rule").to_string())
+        .collect()
+}
+
+support::both_databases! {
+    /// R1* (第五条(一)1 「每家企业…不超过」): the cap bounds the sum over an enterprise's projects.
+    fn r1_star_the_retrofit_cap_is_per_enterprise(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (b2, b3) = (t.batch(2, eid), t.batch(3, eid));
+        // A alone: 250,000.00, the cap does not bind.
+        let (s, _, a) = t.apply(&ent, t.batch_id, "500000.00", 3);
+        assert_eq!((s, a["planned_subsidy"].as_str()), (201, Some("250000.00")), "{a}");
+        assert!(!rules_of(&a).contains(&"R1*".to_string()), "{a}");
+        let pa = a["id"].as_i64().expect("id");
+        // B: what A leaves of 350,000.00.
+        let (s, _, b) = t.apply(&ent, b2, "800000.00", 3);
+        assert_eq!((s, b["planned_subsidy"].as_str(), b["prepayment"].as_str()), (201, Some("100000.00"), Some("50000.00")), "{b}");
+        assert!(rules_of(&b).contains(&"R1*".to_string()), "{b}");
+        let pb = b["id"].as_i64().expect("id");
+        // C: nothing left at level 3.
+        let (s, code, c) = t.apply(&ent, b3, "100000.00", 2);
+        assert_eq!((s, code.as_str(), c["errors"][0]["field"].as_str()), (422, "enterprise_cap_reached", Some("target_level")), "{c}");
+        // A rejected holds nothing: B's plan is recomputed at its submission.
+        t.w.ok(&format!("/projects/{pa}/submit"), &ent, &json!({}), 200);
+        t.w.ok(&format!("/projects/{pa}/county-review"), &t.county, &json!({"decision": "reject", "comment": "不符合"}), 200);
+        t.onward_to_cleared(&ent, pb);
+        let b = t.w.get_json(&format!("/projects/{pb}"), &t.city);
+        assert_eq!((b["planned_subsidy"].as_str(), b["prepayment"].as_str()), (Some("350000.00"), Some("175000.00")), "{b}");
+        assert!(!rules_of(&b).contains(&"R1*".to_string()), "{b}");
+        // Now B holds the whole level-3 cap; level 4 leaves 100,000.00.
+        let (s, code, _) = t.apply(&ent, b3, "100000.00", 3);
+        assert_eq!((s, code.as_str()), (422, "enterprise_cap_reached"));
+        let (s, _, c) = t.apply(&ent, b3, "900000.00", 4);
+        assert_eq!((s, c["planned_subsidy"].as_str()), (201, Some("100000.00")), "{c}");
+        assert!(rules_of(&c).contains(&"R1*".to_string()));
+        // B accepted at level 3 with 800,000.00 eligible: min(400,000, 350,000 − 100,000 held by C).
+        t.pay_one(pb, "prepayment");
+        t.w.ok(&format!("/projects/{pb}/expenses"), &ent, &json!({"category": "software", "amount": "400000.00", "invoice_no": "FP-B2", "paid_on": day(-2)}), 201);
+        let b = t.accept(&ent, pb, 3);
+        assert_eq!((b["status"].as_str(), b["subsidy"]["final_subsidy"].as_str(), b["subsidy"]["balance_due"].as_str()), (Some("accepted"), Some("250000.00"), Some("75000.00")), "{b}");
+        assert!(rules_of(&b).contains(&"R1*".to_string()), "{b}");
+        // The public quote of one project is unchanged.
+        let q: Value = server::client()
+            .post(t.w.url("/subsidy/quote"))
+            .json(&json!({"target_level": 3, "planned_eligible_investment": "800000.00"}))
+            .send()
+            .expect("quote")
+            .json()
+            .expect("json");
+        assert_eq!(q["planned_subsidy"], "350000.00");
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    /// R1* under concurrency: of simultaneous applications of one enterprise (each alone worth the
+    /// whole cap), one gets it and the others are refused — none slips through beside it.
+    fn r1_star_concurrent_applications_share_one_cap(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let batches: Vec<i64> = (2..=5).map(|n| t.batch(n, eid)).collect();
+        let url = t.w.url("/projects");
+        let answers: Vec<(u16, Value)> = std::thread::scope(|s| {
+            let handles: Vec<_> = batches
+                .iter()
+                .map(|b| {
+                    let (url, ent, body) = (url.clone(), ent.clone(), t.apply_body(*b, "800000.00", 3));
+                    s.spawn(move || {
+                        let r = server::client().post(url).bearer_auth(ent).json(&body).send().expect("send");
+                        (r.status().as_u16(), r.json::<Value>().unwrap_or(Value::Null))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        let created: Vec<&Value> = answers.iter().filter(|(s, _)| *s == 201).map(|(_, v)| v).collect();
+        assert_eq!(created.len(), 1, "{answers:?}");
+        assert_eq!(created[0]["planned_subsidy"], "350000.00");
+        assert!(answers.iter().all(|(s, v)| *s == 201 || (*s == 422 && v["code"] == "enterprise_cap_reached")), "{answers:?}");
+    }
+}
+
+support::both_databases! {
+    /// One invoice register across expenses and cloud fees, numbers compared normalised.
+    fn one_invoice_register_across_expenses_and_cloud_fees(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        let expense = |invoice: &str| {
+            problem(t.w.post(&format!("/projects/{pid}/expenses"), &ent, &json!({"category": "software", "amount": "1000.00", "invoice_no": invoice, "paid_on": day(-2)})))
+        };
+        assert_eq!(expense("INV-9").0, 201);
+        for variant in ["inv 9", "ＩＮＶ９", "Inv_9"] {
+            let (s, code, body) = t.cloud_fee(eid, &ent, "100.00", variant);
+            assert_eq!((s, code.as_str()), (409, "invoice_claimed"), "cloud fee {variant}: {body}");
+            let (s, code, _) = expense(variant);
+            assert_eq!((s, code.as_str()), (409, "invoice_claimed"), "expense {variant}");
+        }
+        // The other way round: a cloud fee's number is claimed for expenses too.
+        assert_eq!(t.cloud_fee(eid, &ent, "100.00", "YF-1").0, 201);
+        assert_eq!(expense("yf 1").1, "invoice_claimed");
+        // Nothing left of a number to compare: 422.
+        let (s, _, body) = expense("- _ -");
+        assert_eq!((s, body["errors"][0]["field"].as_str()), (422, Some("invoice_no")));
+        // Another enterprise may claim the same number for itself.
+        let (eid2, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        assert_eq!(t.cloud_fee(eid2, &ent2, "100.00", "INV-9").0, 201);
+        let expenses = t.w.get_json(&format!("/projects/{pid}/expenses"), &ent);
+        assert_eq!(expenses.as_array().map(Vec::len), Some(1));
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    /// Concurrent claims of one invoice, written differently and split between the two paths:
+    /// exactly one wins.
+    fn concurrent_claims_of_one_invoice_exactly_one_wins(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        let variants = ["INV-9", "inv 9", "ＩＮＶ９", "Inv_9", "INV9", "i n v - 9", "ｉｎｖ９", "INV__9"];
+        let statuses: Vec<(u16, String)> = std::thread::scope(|s| {
+            let handles: Vec<_> = variants
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let (path, body) = if i % 2 == 0 {
+                        (format!("/projects/{pid}/expenses"), json!({"category": "software", "amount": "1000.00", "invoice_no": v, "paid_on": day(-2)}))
+                    } else {
+                        (format!("/enterprises/{eid}/cloud-fees"), json!({"amount": "100.00", "period": "2026-03", "invoice_no": v}))
+                    };
+                    let (url, ent) = (t.w.url(&path), ent.clone());
+                    s.spawn(move || {
+                        let r = server::client().post(url).bearer_auth(ent).json(&body).send().expect("send");
+                        let status = r.status().as_u16();
+                        let code = r.json::<Value>().ok().and_then(|v| v["code"].as_str().map(str::to_string)).unwrap_or_default();
+                        (status, code)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        assert_eq!(statuses.iter().filter(|(s, _)| *s == 201).count(), 1, "{statuses:?}");
+        assert!(statuses.iter().all(|(s, c)| *s == 201 || (*s == 409 && c == "invoice_claimed")), "{statuses:?}");
+        let expenses = t.w.get_json(&format!("/projects/{pid}/expenses"), &ent).as_array().map_or(0, Vec::len);
+        let fees = t.w.get_json(&format!("/enterprises/{eid}/cloud-fees"), &ent)["items"].as_array().map_or(0, Vec::len);
+        assert_eq!(expenses + fees, 1);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    /// R10 (SPEC §9.1): the project rests on one diagnosis, chosen at creation; only the assigned
+    /// provider diagnoses; the subsidy pays that report's provider, and later reports change nothing.
+    fn r10_the_project_rests_on_its_diagnosis(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (eid2, _) = t.enterprise(2, json!({}), &["25000.00"]);
+        let reports = |id: i64| t.w.get_json(&format!("/enterprises/{id}/diagnoses"), &t.city);
+        let first = reports(eid)[0]["id"].as_i64().expect("id");
+        let other = reports(eid2)[0]["id"].as_i64().expect("id");
+        // A second provider, contracted by the enterprise but not assigned to it.
+        let p2 = t.w.ok("/providers", &t.city, &json!({"name": "另一服务商", "credit_code": uscc("91140400MA0T00002"), "capabilities": ["retrofit"]}), 201);
+        let p2_id = p2["id"].as_i64().expect("id");
+        let prov2 = t.w.user("prov2", "provider", json!({"provider_id": p2_id}));
+        // A report of another enterprise cannot be the basis: 422.
+        let mut body = t.apply_body(t.batch_id, "800000.00", 3);
+        body["provider_id"] = json!(p2_id);
+        body["diagnosis_id"] = json!(other);
+        let (s, _, e) = problem(t.w.post("/projects", &ent, &body));
+        assert_eq!((s, e["errors"][0]["field"].as_str()), (422, Some("diagnosis_id")), "{e}");
+        // Default: the enterprise's latest report now.
+        body.as_object_mut().expect("object").remove("diagnosis_id");
+        let created = t.w.ok("/projects", &ent, &body, 201);
+        let pid = created["id"].as_i64().expect("id");
+        assert_eq!(created["diagnosis_id"].as_i64(), Some(first));
+        // The contracted provider now sees the enterprise, but may not diagnose it.
+        assert_eq!(t.w.get(&format!("/enterprises/{eid}"), &prov2).status().as_u16(), 200);
+        let meta = json!({"estimated_level": 2, "summary": "复诊", "common_needs": [], "individual_needs": [], "fee": "45000.00"});
+        let (s, code, _) = problem(t.w.upload(&format!("/enterprises/{eid}/diagnoses"), &prov2, &meta, PDF));
+        assert_eq!((s, code.as_str()), (403, "not_assigned"));
+        // The assigned provider's later report changes nothing for this project.
+        let resp = t.w.upload(&format!("/enterprises/{eid}/diagnoses"), &t.provider, &meta, PDF);
+        assert_eq!(resp.status().as_u16(), 201);
+        assert_eq!(reports(eid).as_array().map(Vec::len), Some(2));
+        t.onward_to_cleared(&ent, pid);
+        t.pay_one(pid, "prepayment");
+        let p = t.accept(&ent, pid, 3);
+        assert_eq!((p["status"].as_str(), p["diagnosis_id"].as_i64()), (Some("accepted"), Some(first)));
+        let d = t.payments("kind=diagnosis");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0]["amount"].as_str(), d[0]["provider_id"].as_i64()), (Some("20000.00"), Some(t.provider_id)), "the fee of the report the project rests on");
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    /// Providers have credit flags too (第六条(二), SPEC §9.1): flagged (or suspended, removed) a
+    /// provider is named in no new project, uploads no diagnosis, receives no award, and an
+    /// instruction to it is not approved (409 `payee_blocked`) until the flag is lifted.
+    fn providers_flagged_take_no_work_and_are_not_paid(url: &str) {
+        let t = Pilot::new(url);
+        let (_, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (eid2, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "300000.00", 2);
+        t.pay_one(pid, "prepayment");
+        t.accept(&ent, pid, 2);
+        let d = t.payments("kind=diagnosis&status=pending");
+        assert_eq!(d.len(), 1);
+        let flag = |body: Value| t.w.patch(&format!("/providers/{}", t.provider_id), &t.city, &body);
+        assert_eq!(t.w.patch(&format!("/providers/{}", t.provider_id), &t.county, &json!({"dishonest": true})).status().as_u16(), 403);
+        let resp = flag(json!({"dishonest": true}));
+        assert_eq!(resp.status().as_u16(), 200);
+        let v: Value = resp.json().expect("json");
+        assert_eq!((v["dishonest"].as_bool(), v["credit_abnormal"].as_bool(), v["status"].as_str()), (Some(true), Some(false), Some("active")));
+        // Not paid: approval → 409.
+        let (s, code, _) = problem(t.w.post(&format!("/payments/{}/approve", d[0]["id"]), &t.city, &json!({})));
+        assert_eq!((s, code.as_str()), (409, "payee_blocked"));
+        // Not named in a new project.
+        let (s, code, body) = t.apply(&ent2, t.batch_id, "300000.00", 2);
+        assert_eq!((s, code.as_str(), body["errors"][0]["field"].as_str()), (422, "provider_blocked", Some("provider_id")));
+        // No diagnosis.
+        let meta = json!({"estimated_level": 1, "summary": "复诊", "common_needs": [], "individual_needs": [], "fee": "1000.00"});
+        let (s, code, _) = problem(t.w.upload(&format!("/enterprises/{eid2}/diagnoses"), &t.provider, &meta, PDF));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // No award.
+        let (s, code, _) = problem(t.w.post("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": {"type": "provider", "id": t.provider_id}, "amount": "1000.00"})));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // 经营异常 alone blocks too; lifted, the provider works and is paid again.
+        assert_eq!(flag(json!({"dishonest": false, "credit_abnormal": true})).status().as_u16(), 200);
+        let (s, code, _) = t.apply(&ent2, t.batch_id, "300000.00", 2);
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        assert_eq!(flag(json!({"credit_abnormal": false})).status().as_u16(), 200);
+        t.pay(d[0]["id"].as_i64().expect("id"));
+        assert_eq!(t.apply(&ent2, t.batch_id, "300000.00", 2).0, 201);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    /// R1*: the plan the city approves (and commits to the funds) is recomputed against what the
+    /// enterprise's other projects hold at that moment, not at submission.
+    fn r1_star_the_plan_is_recomputed_at_the_city_s_approval(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let b2 = t.batch(2, eid);
+        let pa = t.apply(&ent, t.batch_id, "500000.00", 3).2["id"].as_i64().expect("id");
+        let pb = t.apply(&ent, b2, "800000.00", 3).2["id"].as_i64().expect("id");
+        for pid in [pa, pb] {
+            t.w.ok(&format!("/projects/{pid}/submit"), &ent, &json!({}), 200);
+        }
+        t.w.ok(&format!("/projects/{pb}/county-review"), &t.county, &json!({"decision": "recommend", "comment": "齐全"}), 200);
+        assert_eq!(t.w.get_json(&format!("/projects/{pb}"), &t.city)["planned_subsidy"], "100000.00");
+        // A is rejected after B was submitted: B's approval takes the whole cap.
+        t.w.ok(&format!("/projects/{pa}/county-review"), &t.county, &json!({"decision": "reject", "comment": "不符合"}), 200);
+        let approved = t.approve(pb);
+        assert_eq!(approved.status().as_u16(), 200);
+        let b: Value = approved.json().expect("json");
+        assert_eq!((b["status"].as_str(), b["planned_subsidy"].as_str(), b["prepayment"].as_str()), (Some("approved"), Some("350000.00"), Some("175000.00")), "{b}");
+        assert!(!rules_of(&b).contains(&"R1*".to_string()), "{b}");
         t.assert_ledger();
     }
 }

@@ -174,7 +174,7 @@ support::both_databases! {
             t.w.ok(&format!("/projects/{pid}/expenses"), &ent, &json!({"category": cat, "amount": amount, "invoice_no": inv, "paid_on": day(-2)}), 201);
         }
         let (status, code, _) = problem(t.w.post(&format!("/projects/{pid}/expenses"), &ent, &json!({"category": "software", "amount": "1.00", "invoice_no": "FP-1", "paid_on": day(-2)})));
-        assert_eq!((status, code.as_str()), (409, "duplicate_invoice"));
+        assert_eq!((status, code.as_str()), (409, "invoice_claimed"));
         t.w.ok(&format!("/projects/{pid}/complete"), &ent, &json!({}), 200);
         // SPEC §1: the evaluator sees the enterprises awaiting acceptance.
         assert_eq!(t.w.get(&format!("/enterprises/{eid}"), &t.evaluator).status().as_u16(), 200);

@@ -17,6 +17,9 @@ pub enum ApiError {
     /// 403: the caller's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// 403 with its own `code`: the role may act, but not on this record (e.g. `not_assigned`).
+    #[error("{detail}")]
+    ForbiddenFor { code: &'static str, detail: String },
     /// 404: unknown, or outside the caller's scope.
     #[error("资源不存在")]
     NotFound,
@@ -52,6 +55,16 @@ impl ApiError {
         ApiError::invalid(vec![FieldError::new(field, message)])
     }
 
+    /// 422 `provider_blocked`: a suspended, removed or flagged provider is named in no new project,
+    /// uploads no diagnosis and receives no award (SPEC §9.1).
+    pub fn provider_blocked(block: dtpilot_domain::eligibility::ProviderBlock, field: &str, what: &str) -> ApiError {
+        ApiError::Unprocessable {
+            code: block.code(),
+            detail: format!("{block},{what}(第六条)"),
+            errors: vec![FieldError::new(field, block.to_string())],
+        }
+    }
+
     /// 422 `provider_inactive`: a suspended or removed provider takes no new work (SPEC §7b).
     pub fn provider_inactive(detail: &str) -> ApiError {
         ApiError::Unprocessable {
@@ -79,6 +92,7 @@ impl ApiError {
             ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_request", "请求格式错误"),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "未登录或登录已失效"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "无权执行此操作"),
+            ApiError::ForbiddenFor { code, .. } => (StatusCode::FORBIDDEN, code, "无权执行此操作"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "资源不存在"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code, "操作冲突"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁"),

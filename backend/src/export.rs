@@ -365,6 +365,7 @@ mod tests {
             planned_eligible_investment: amount,
             target_level: DigitalLevel::new(2).expect("level"),
             overlapping_support_declared: false,
+            diagnosis_id: None,
             status,
             policy: "changzhi-2025@1".into(),
             planned_subsidy: m("300000.00"),

@@ -97,9 +97,10 @@ pub fn create_other_payment(
     Ok(Some(payment))
 }
 
-/// R10: the project passed acceptance — the diagnosis subsidy falls due to the provider whose report
-/// is the enterprise's latest: min(its fee, the cap), at most once per enterprise (an instruction
-/// not cancelled already there: nothing more). The enterprise's row is locked first so that two
+/// R10: the project passed acceptance — the diagnosis subsidy falls due to the provider of the
+/// report the project rests on (`projects.diagnosis_id`, fixed at creation: reports uploaded later
+/// change nothing): min(its fee, the cap), at most once per enterprise (an instruction not
+/// cancelled already there: nothing more). The enterprise's row is locked first so that two
 /// acceptances of its projects cannot both create one.
 fn diagnosis_due(
     c: &mut DbConn,
@@ -110,8 +111,8 @@ fn diagnosis_due(
 ) -> Result<(), ApiError> {
     use diesel::prelude::*;
 
-    use crate::db::schema::{diagnoses as d, enterprises as e, payments as pay, providers as pr};
-    diesel::update(e::table.find(enterprise.id)).set(e::id.eq(e::id)).execute(c)?;
+    use crate::db::schema::{diagnoses as d, payments as pay, providers as pr};
+    lock_enterprise(c, enterprise.id)?;
     let already = diesel::select(diesel::dsl::exists(
         pay::table
             .filter(pay::kind.eq(PaymentKind::Diagnosis.code()))
@@ -122,11 +123,12 @@ fn diagnosis_due(
     if already {
         return Ok(());
     }
-    let reports: Vec<(i64, i64, i64)> =
-        d::table.filter(d::enterprise_id.eq(enterprise.id)).select((d::id, d::fee_fen, d::provider_id)).load(c)?;
-    let fees: Vec<(i64, Money)> = reports.iter().map(|(id, fee, _)| (*id, Money::from_fen(*fee))).collect();
-    let Some((report, amount)) = dtpilot_domain::budget::diagnosis_amount(profile, &fees) else { return Ok(()) };
-    let provider_id = reports.iter().find(|(id, _, _)| *id == report).map(|(_, _, p)| *p).unwrap_or_default();
+    let Some(report_id) = project.diagnosis_id else { return Ok(()) };
+    let (fee, provider_id): (i64, i64) = d::table.find(report_id).select((d::fee_fen, d::provider_id)).first(c)?;
+    let Some((_, amount)) = dtpilot_domain::budget::diagnosis_amount(profile, Some((report_id, Money::from_fen(fee))))
+    else {
+        return Ok(());
+    };
     let payee: String = pr::table.find(provider_id).select(pr::name).first(c)?;
     let party = Party {
         project_id: Some(project.id),
@@ -137,6 +139,106 @@ fn diagnosis_due(
     };
     create_other_payment(c, profile, PaymentKind::Diagnosis, amount, enterprise.central_fund_excluded, &party, now)?;
     Ok(())
+}
+
+/// Lock an enterprise's row until commit (an update that changes nothing). Every decision that
+/// reads what the enterprise's projects hold of its cap (R1*), or whether its diagnosis subsidy was
+/// made due (R10), takes this lock first, so two such decisions on one enterprise run one after the
+/// other on PostgreSQL (SQLite's `BEGIN IMMEDIATE` serialises every write anyway).
+pub fn lock_enterprise(c: &mut DbConn, enterprise_id: i64) -> Result<(), ApiError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::enterprises as e;
+    diesel::update(e::table.find(enterprise_id)).set(e::id.eq(e::id)).execute(c)?;
+    Ok(())
+}
+
+/// R1*: what the enterprise's projects other than `except` hold of its cap (their final subsidy
+/// where known, else their planned subsidy; rejected, cancelled, failed and closed ones hold
+/// nothing). Call after [`lock_enterprise`].
+pub fn enterprise_held(c: &mut DbConn, enterprise_id: i64, except: Option<i64>) -> Result<Money, ApiError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::projects as p;
+    let rows: Vec<(i64, String, i64, Option<i64>)> = p::table
+        .filter(p::enterprise_id.eq(enterprise_id))
+        .select((p::id, p::status, p::planned_subsidy_fen, p::final_subsidy_fen))
+        .load(c)?;
+    let others = rows
+        .into_iter()
+        .filter(|(id, ..)| Some(*id) != except)
+        .map(|(id, status, planned, final_fen)| {
+            Ok(rules::OtherProject {
+                status: ProjectState::from_code(&status)
+                    .ok_or_else(|| ApiError::internal(format!("projects.id={id}: status {status:?}")))?,
+                planned_subsidy: Money::from_fen(planned),
+                final_subsidy: final_fen.map(Money::from_fen),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(rules::enterprise_held(others))
+}
+
+/// A refusal of R1* (or R2's target level) as a 422 naming `target_level`.
+pub fn plan_error(e: rules::RuleError) -> ApiError {
+    ApiError::Unprocessable {
+        code: e.code(),
+        detail: format!("{e}({})", e.rule()),
+        errors: vec![FieldError { field: "target_level".into(), message: e.to_string() }],
+    }
+}
+
+/// R2 + R3 with R1*: the planned subsidy and prepayment of `project` against what the enterprise's
+/// other projects hold *now* (at submission and at the city's approval, SPEC §9.1) — stored when
+/// they changed, with an audit event; 422 `enterprise_cap_reached` when the others hold the whole
+/// cap of the target level. Locks the enterprise first.
+pub fn replan(
+    c: &mut DbConn,
+    profile: &PolicyProfile,
+    project: &Project,
+    who: &Caller,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    lock_enterprise(c, project.enterprise_id)?;
+    let held = enterprise_held(c, project.enterprise_id, Some(project.id))?;
+    let figure = rules::enterprise_planned_subsidy(profile, project.planned_investment, project.target_level, held)
+        .map_err(plan_error)?;
+    let prepayment = rules::prepayment(profile, figure.amount);
+    if figure.amount == project.planned_subsidy
+        && prepayment == project.prepayment
+        && figure.enterprise_cap_bound == project.enterprise_cap_bound
+    {
+        return Ok(());
+    }
+    projects::set_plan(c, project.id, figure.amount, prepayment, figure.enterprise_cap_bound)?;
+    let event = audit::Event::new("project.replan", "project", project.id)
+        .by(Some(who))
+        .before(&serde_json::json!({ "planned_subsidy": project.planned_subsidy, "prepayment": project.prepayment }))?
+        .after(&serde_json::json!({
+            "planned_subsidy": figure.amount,
+            "prepayment": prepayment,
+            "held_by_other_projects": held,
+            "enterprise_cap_bound": figure.enterprise_cap_bound,
+        }))?;
+    audit::record(c, event, now)?;
+    Ok(())
+}
+
+/// R10 (SPEC §9.1): the diagnostic report a new project rests on — `chosen` when it is a report of
+/// the enterprise (else 422 naming `diagnosis_id`), by default the enterprise's latest report.
+pub fn project_diagnosis(c: &mut DbConn, enterprise_id: i64, chosen: Option<i64>) -> Result<i64, ApiError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::diagnoses as d;
+    let of_enterprise = d::table.filter(d::enterprise_id.eq(enterprise_id));
+    let found: Option<i64> = match chosen {
+        Some(id) => of_enterprise.filter(d::id.eq(id)).select(d::id).first(c).optional()?,
+        None => of_enterprise.select(d::id).order(d::id.desc()).first(c).optional()?,
+    };
+    found.ok_or_else(|| match chosen {
+        Some(_) => ApiError::field("diagnosis_id", "该诊断报告不存在或不属于本企业"),
+        None => ApiError::field("diagnosis_id", "本企业尚无诊断报告"),
+    })
 }
 
 /// The preconditions of SPEC §5 (R2, R7, R9, R16, batch, diagnosis), checked at creation and at
@@ -317,6 +419,9 @@ pub fn subsidy_view(p: &Project, money: &ProjectMoney) -> SubsidyView {
     if money.any_paid() {
         rules_applied.extend([RuleId::R8, RuleId::R14]);
     }
+    if p.enterprise_cap_bound {
+        rules_applied.push(RuleId::R1Star);
+    }
     rules_applied.sort();
     rules_applied.dedup();
     SubsidyView {
@@ -413,6 +518,7 @@ pub fn complete_views(
             planned_eligible_investment: p.planned_investment,
             target_level: p.target_level,
             overlapping_support_declared: p.overlapping_support_declared,
+            diagnosis_id: p.diagnosis_id,
             status: p.status,
             policy: format!("{}@{}", p.policy_id, p.policy_version),
             planned_subsidy: p.planned_subsidy,

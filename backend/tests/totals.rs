@@ -395,3 +395,70 @@ support::both_databases! {
         assert_totals(&mut conn, "after a change following the refill");
     }
 }
+
+support::both_databases! {
+    /// Migration `…_money_rules` (SPEC §9.1) fills the one invoice register from the expenses and
+    /// cloud fees already recorded, keyed like the application keys them (NFKC, upper case, no
+    /// white space, `-`, `_`); where earlier rows hold one invoice twice under the key, the earliest
+    /// claim holds it and the later rows are listed as duplicates (and kept).
+    fn the_money_rules_migration_fills_the_invoice_register(url: &str) {
+        use dtpilot_backend::db::schema::{expenses as x, invoice_claim_duplicates as icd, invoice_claims as ic};
+        let pool = migrated(url);
+        let mut conn = pool.get().expect("conn");
+        let mut reverted_count = 0;
+        loop {
+            let reverted = match &mut *conn {
+                DbConn::Sqlite(c) => c.revert_last_migration(db::SQLITE_MIGRATIONS).map(|v| v.to_string()),
+                DbConn::Postgresql(c) => c.revert_last_migration(db::POSTGRES_MIGRATIONS).map(|v| v.to_string()),
+            }
+            .expect("revert");
+            reverted_count += 1;
+            if reverted.contains("000020") {
+                break;
+            }
+        }
+        let ent = enterprise(&mut conn, 1, "luzhou", "power_equipment", true);
+        let other = enterprise(&mut conn, 2, "luzhou", "power_equipment", true);
+        let (b, pr) = (batch(&mut conn, 1), provider(&mut conn));
+        let pid = project(&mut conn, ent, b, pr, "in_progress", 100_000);
+        let pid2 = project(&mut conn, other, b, pr, "in_progress", 100_000);
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+        let start = now();
+        for (i, (project_id, enterprise_id, invoice)) in
+            [(pid, ent, "INV-9"), (pid, ent, "ｉｎｖ\u{3000}９"), (pid, ent, "FP 2"), (pid2, other, "inv_9")].into_iter().enumerate()
+        {
+            diesel::insert_into(x::table)
+                .values((
+                    x::project_id.eq(project_id),
+                    x::enterprise_id.eq(enterprise_id),
+                    x::category.eq("software"),
+                    x::amount_fen.eq(100),
+                    x::invoice_no.eq(invoice),
+                    x::paid_on.eq(day),
+                    x::created_at.eq(start + chrono::Duration::seconds(i64::try_from(i).expect("small"))),
+                ))
+                .execute(&mut conn)
+                .expect("expense");
+        }
+        drop(conn);
+        assert_eq!(db::run_migrations(&pool).expect("up again").len(), reverted_count);
+        let mut conn = pool.get().expect("conn");
+        let claims: Vec<(i64, String, String)> = ic::table
+            .order((ic::enterprise_id, ic::invoice_key))
+            .select((ic::enterprise_id, ic::invoice_key, ic::invoice_no))
+            .load(&mut conn)
+            .expect("claims");
+        assert_eq!(
+            claims,
+            vec![
+                (ent, "FP2".to_string(), "FP 2".to_string()),
+                (ent, "INV9".to_string(), "INV-9".to_string()),
+                (other, "INV9".to_string(), "inv_9".to_string()),
+            ]
+        );
+        let duplicates: Vec<(i64, String, String)> =
+            icd::table.select((icd::enterprise_id, icd::invoice_key, icd::invoice_no)).load(&mut conn).expect("dups");
+        assert_eq!(duplicates, vec![(ent, "INV9".to_string(), "ｉｎｖ\u{3000}９".to_string())]);
+        assert_eq!(x::table.count().get_result::<i64>(&mut conn).expect("count"), 4, "no expense is touched");
+    }
+}

@@ -128,6 +128,10 @@ pub fn t(key: K) -> Signal<&'static str> {
 pub fn rule_name(id: &str, lang: Lang) -> &'static str {
     let (zh, en) = match id {
         "R1" => ("改造补助上限(按数字化水平)", "retrofit cap by level"),
+        "R1*" => (
+            "每家企业补助上限:本企业其他项目已占用的额度从上限中扣除",
+            "per-enterprise cap: what the enterprise's other projects hold is taken off the cap",
+        ),
         "R2" => ("计划补助 = min(计划投资 × 50%, 上限)", "planned subsidy = min(50% of planned investment, cap)"),
         "R3" => ("预拨资金 = 计划补助 × 50%", "prepayment = 50% of planned subsidy"),
         "R4" => ("最终补助(验收合格)", "final subsidy (acceptance passed)"),

@@ -360,10 +360,19 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Per-connection settings (pragmas / session time zone).
+diesel::define_sql_function! {
+    /// `dtpilot_domain::invoice::invoice_key` on SQLite (which has no NFKC of its own): the
+    /// migration `…_money_rules` keys the invoices already recorded with it.
+    fn dtpilot_invoice_key(invoice_no: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Per-connection settings (pragmas / session time zone; SQLite: the SQL functions it lacks).
 fn setup_connection(conn: &mut DbConn) -> Result<(), DieselError> {
     match conn {
-        DbConn::Sqlite(c) => c.batch_execute(SQLITE_PRAGMAS),
+        DbConn::Sqlite(c) => {
+            dtpilot_invoice_key_utils::register_impl(c, |no: String| dtpilot_domain::invoice::invoice_key(&no))?;
+            c.batch_execute(SQLITE_PRAGMAS)
+        }
         DbConn::Postgresql(c) => c.batch_execute(POSTGRES_SETUP),
     }
 }

@@ -76,6 +76,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        credit_abnormal -> Bool,
+        dishonest -> Bool,
     }
 }
 
@@ -160,6 +162,8 @@ diesel::table! {
         updated_at -> Timestamp,
         evaluation_detail -> Nullable<Text>,
         computed_level -> Nullable<BigInt>,
+        enterprise_cap_bound -> Bool,
+        diagnosis_id -> Nullable<BigInt>,
     }
 }
 
@@ -555,3 +559,30 @@ diesel::table! {
 
 diesel::joinable!(policy_confirmations -> users (confirmed_by));
 diesel::allow_tables_to_appear_in_same_query!(policy_confirmations, users);
+
+diesel::table! {
+    /// SPEC §9.1: the one invoice register — a number claimed once per enterprise, by its key.
+    invoice_claims (enterprise_id, invoice_key) {
+        enterprise_id -> BigInt,
+        invoice_key -> Text,
+        invoice_no -> Text,
+        source -> Text,
+        source_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Claims found duplicate (under the key) when the register was filled from earlier rows.
+    invoice_claim_duplicates (source, source_id) {
+        enterprise_id -> BigInt,
+        invoice_key -> Text,
+        invoice_no -> Text,
+        source -> Text,
+        source_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invoice_claims -> enterprises (enterprise_id));
+diesel::allow_tables_to_appear_in_same_query!(invoice_claims, enterprises);

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod dashboard;
 pub mod enterprises;
 pub mod interpretations;
+pub mod invoices;
 pub mod payments;
 pub mod projects;
 pub mod providers;

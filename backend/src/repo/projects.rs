@@ -41,11 +41,15 @@ pub struct Project {
     pub final_subsidy: Option<Money>,
     pub cancel_reason: Option<CancelReason>,
     pub version: i64,
+    /// R1*: the per-enterprise cap bound the planned or final subsidy when it was last computed.
+    pub enterprise_cap_bound: bool,
+    /// R10: the diagnostic report the project rests on.
+    pub diagnosis_id: Option<i64>,
 }
 
 type Row = (
     (i64, i64, i64, i64, String, String, i64, i64, i64, bool),
-    (String, String, i64, i64, i64, Option<i64>, Option<i64>, Option<String>, i64),
+    (String, String, i64, i64, i64, Option<i64>, Option<i64>, Option<String>, i64, bool, Option<i64>),
 );
 
 type Columns = (
@@ -71,6 +75,8 @@ type Columns = (
         p::final_subsidy_fen,
         p::cancel_reason,
         p::version,
+        p::enterprise_cap_bound,
+        p::diagnosis_id,
     ),
 );
 
@@ -97,6 +103,8 @@ const COLUMNS: Columns = (
         p::final_subsidy_fen,
         p::cancel_reason,
         p::version,
+        p::enterprise_cap_bound,
+        p::diagnosis_id,
     ),
 );
 
@@ -119,7 +127,19 @@ pub fn reason_code(r: CancelReason) -> &'static str {
 fn from_row(row: Row) -> Result<Project, RepoError> {
     let ((id, enterprise_id, batch_id, provider_id, county, contract_no, contract, planned_inv, target, overlap), rest) =
         row;
-    let (status, policy_id, policy_version, planned, prepayment, achieved, final_fen, reason, version) = rest;
+    let (
+        status,
+        policy_id,
+        policy_version,
+        planned,
+        prepayment,
+        achieved,
+        final_fen,
+        reason,
+        version,
+        bound,
+        diagnosis_id,
+    ) = rest;
     Ok(Project {
         county: County::from_code(&county).ok_or_else(|| corrupt(format!("projects.id={id}: county {county:?}")))?,
         target_level: level(id, target)?,
@@ -146,6 +166,8 @@ fn from_row(row: Row) -> Result<Project, RepoError> {
         prepayment: Money::from_fen(prepayment),
         final_subsidy: final_fen.map(Money::from_fen),
         version,
+        enterprise_cap_bound: bound,
+        diagnosis_id,
     })
 }
 
@@ -165,6 +187,8 @@ pub struct NewProject<'a> {
     pub policy_version: i64,
     pub planned_subsidy: Money,
     pub prepayment: Money,
+    pub enterprise_cap_bound: bool,
+    pub diagnosis_id: i64,
 }
 
 /// Insert a draft; a second live project of the enterprise in the batch is `Conflict("project")`.
@@ -189,6 +213,8 @@ pub fn insert(conn: &mut DbConn, n: &NewProject, now: NaiveDateTime) -> Result<P
                 p::policy_version.eq(n.policy_version),
                 p::planned_subsidy_fen.eq(n.planned_subsidy.to_fen()),
                 p::prepayment_fen.eq(n.prepayment.to_fen()),
+                p::enterprise_cap_bound.eq(n.enterprise_cap_bound),
+                p::diagnosis_id.eq(Some(n.diagnosis_id)),
                 p::created_at.eq(now),
                 p::updated_at.eq(now),
             ),
@@ -498,6 +524,30 @@ pub fn set_evaluation(
             p::final_subsidy_fen.eq(Some(final_subsidy.to_fen())),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// R2/R3 with R1*: the planned subsidy and prepayment recomputed at submission or approval.
+pub fn set_plan(
+    conn: &mut DbConn,
+    id: i64,
+    planned: Money,
+    prepayment: Money,
+    enterprise_cap_bound: bool,
+) -> Result<(), RepoError> {
+    diesel::update(p::table.find(id))
+        .set((
+            p::planned_subsidy_fen.eq(planned.to_fen()),
+            p::prepayment_fen.eq(prepayment.to_fen()),
+            p::enterprise_cap_bound.eq(enterprise_cap_bound),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// R1*: whether the per-enterprise cap bound the figure last computed.
+pub fn set_enterprise_cap_bound(conn: &mut DbConn, id: i64, bound: bool) -> Result<(), RepoError> {
+    diesel::update(p::table.find(id)).set(p::enterprise_cap_bound.eq(bound)).execute(conn)?;
     Ok(())
 }
 

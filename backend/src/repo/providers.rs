@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use dtpilot_api_types::programme::{Capability, ProviderStatus};
+use dtpilot_domain::eligibility::{ProviderBlock, provider_blocked};
 
 use crate::db::schema::{assignments as a, providers as p};
 use crate::db::{DbConn, RepoError};
@@ -17,14 +18,51 @@ pub struct Provider {
     pub status: ProviderStatus,
     pub status_reason: Option<String>,
     pub version: i64,
+    /// 第六条(二): listed as 经营异常 (abnormal operations).
+    pub credit_abnormal: bool,
+    /// 第六条(二): listed as 失信 (dishonest) on 信用中国.
+    pub dishonest: bool,
 }
 
-type Row = (i64, String, String, String, String, Option<String>, i64);
+impl Provider {
+    /// SPEC §9.1: why the provider takes no new project, diagnosis or award and is paid nothing.
+    pub fn blocked(&self) -> Option<ProviderBlock> {
+        provider_blocked(
+            self.status == ProviderStatus::Active,
+            self.status == ProviderStatus::Removed,
+            self.credit_abnormal,
+            self.dishonest,
+        )
+    }
+}
 
-const COLUMNS: (p::id, p::name, p::credit_code, p::capabilities, p::status, p::status_reason, p::version) =
-    (p::id, p::name, p::credit_code, p::capabilities, p::status, p::status_reason, p::version);
+type Row = (i64, String, String, String, String, Option<String>, i64, bool, bool);
 
-fn from_row((id, name, credit_code, capabilities, status, status_reason, version): Row) -> Result<Provider, RepoError> {
+const COLUMNS: (
+    p::id,
+    p::name,
+    p::credit_code,
+    p::capabilities,
+    p::status,
+    p::status_reason,
+    p::version,
+    p::credit_abnormal,
+    p::dishonest,
+) = (
+    p::id,
+    p::name,
+    p::credit_code,
+    p::capabilities,
+    p::status,
+    p::status_reason,
+    p::version,
+    p::credit_abnormal,
+    p::dishonest,
+);
+
+fn from_row(
+    (id, name, credit_code, capabilities, status, status_reason, version, credit_abnormal, dishonest): Row,
+) -> Result<Provider, RepoError> {
     Ok(Provider {
         capabilities: serde_json::from_str(&capabilities)
             .map_err(|_| corrupt(format!("providers.id={id}: capabilities {capabilities:?}")))?,
@@ -35,6 +73,8 @@ fn from_row((id, name, credit_code, capabilities, status, status_reason, version
         credit_code,
         status_reason,
         version,
+        credit_abnormal,
+        dishonest,
     })
 }
 
@@ -116,6 +156,26 @@ pub fn set_status(
         return Err(RepoError::NotFound);
     }
     find(conn, id)
+}
+
+/// Set the credit flags given (第六条(二)); the version moves on.
+pub fn set_flags(
+    conn: &mut DbConn,
+    id: i64,
+    credit_abnormal: Option<bool>,
+    dishonest: Option<bool>,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let current = find(conn, id)?;
+    let n = diesel::update(p::table.find(id))
+        .set((
+            p::credit_abnormal.eq(credit_abnormal.unwrap_or(current.credit_abnormal)),
+            p::dishonest.eq(dishonest.unwrap_or(current.dishonest)),
+            p::version.eq(p::version + 1),
+            p::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if n == 0 { Err(RepoError::NotFound) } else { Ok(()) }
 }
 
 /// Replace the capabilities (sorted, without repeats); the version moves on.

@@ -26,12 +26,13 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::db::schema::{
     award_places as ap, award_products as apd, awards as aw, budgets as b, cloud_fees as cf, enterprises as e,
-    expenses as x, payment_totals as tpay, products as pd, providers as pr,
+    payment_totals as tpay, products as pd, providers as pr,
 };
 use crate::db::{self, DbConn, RepoError, write_transaction};
 use crate::error::ApiError;
 use crate::repo::catalogue;
 use crate::repo::enterprises::{self, Enterprise};
+use crate::repo::invoices;
 use crate::repo::payments::Party;
 use crate::routes::json::JsonBody;
 use crate::{budget as usage, workflow};
@@ -53,6 +54,14 @@ fn check_credit(e: &Enterprise) -> Result<(), ApiError> {
             detail: format!("{block},暂停拨付(R16)"),
             errors: vec![FieldError::new("enterprise", block.to_string())],
         }),
+        None => Ok(()),
+    }
+}
+
+/// SPEC §9.1: a suspended, removed or flagged provider receives no award (422 `provider_blocked`).
+fn check_provider(c: &mut DbConn, provider_id: i64) -> Result<(), ApiError> {
+    match crate::repo::providers::find(c, provider_id)?.blocked() {
+        Some(block) => Err(ApiError::provider_blocked(block, "recipient.id", "不能获得奖励")),
         None => Ok(()),
     }
 }
@@ -118,7 +127,8 @@ fn cloud_granted(c: &mut DbConn, enterprise_id: i64) -> Result<Money, RepoError>
 
 /// Declare a cloud fee (R11): a `cloud` instruction for min(amount, what is left of the
 /// enterprise's cumulative cap). The cap reached → 422 `cloud_cap_reached`; an invoice already
-/// declared by the enterprise (as a cloud fee or a retrofit expense) → 409 `duplicate_invoice`.
+/// declared by the enterprise (as a cloud fee or a retrofit expense), compared normalised (NFKC, upper
+/// case, spaces, `-` and `_` removed) → 409 `invoice_claimed`.
 #[utoipa::path(
     post,
     path = "/api/v1/enterprises/{id}/cloud-fees",
@@ -128,7 +138,7 @@ fn cloud_granted(c: &mut DbConn, enterprise_id: i64) -> Result<Money, RepoError>
     responses(
         (status = 201, description = "已登记上云费用,并生成上云补贴支付指令", body = CloudFeeView),
         (status = 404, description = "企业不存在或不在可见范围内"),
-        (status = 409, description = "发票已申报(`duplicate_invoice`),或资金池预算不足(`budget_exceeded`)"),
+        (status = 409, description = "发票已被本企业申报(`invoice_claimed`,含改造支出;号码规范化后比较),或资金池预算不足(`budget_exceeded`)"),
         (status = 422, description = "字段无效;上云补贴累计已达上限(`cloud_cap_reached`,R11);企业经营异常或失信(R16)"),
     )
 )]
@@ -145,6 +155,7 @@ pub async fn post_cloud_fee(
     }
     let period = text_field("period", &req.period, 32, "费用期间")?;
     let invoice = text_field("invoice_no", &req.invoice_no, 64, "发票号码")?;
+    invoices::key_of("invoice_no", &invoice)?;
     let id = id.into_inner();
     let now = db::now_utc();
     let st = state.clone();
@@ -153,19 +164,9 @@ pub async fn post_cloud_fee(
             write_transaction(conn, |c| {
                 let ent = enterprises::get(c, &caller, id)?;
                 lock_enterprise(c, ent.id)?;
-                let taken = diesel::select(diesel::dsl::exists(
-                    cf::table.filter(cf::enterprise_id.eq(ent.id)).filter(cf::invoice_no.eq(&invoice)),
-                ))
-                .get_result::<bool>(c)?
-                    || diesel::select(diesel::dsl::exists(
-                        x::table.filter(x::enterprise_id.eq(ent.id)).filter(x::invoice_no.eq(&invoice)),
-                    ))
-                    .get_result::<bool>(c)?;
-                if taken {
-                    return Err(ApiError::Conflict {
-                        code: "duplicate_invoice",
-                        detail: format!("发票 {invoice} 已被本企业申报过"),
-                    });
+                // The one invoice register (SPEC §9.1), before anything is decided.
+                if let Some(first) = invoices::find(c, ent.id, &invoice)? {
+                    return Err(invoices::claimed(&invoice, Some(&first)));
                 }
                 check_credit(&ent)?;
                 let granted = cloud_granted(c, ent.id)?;
@@ -201,7 +202,12 @@ pub async fn post_cloud_fee(
                     ))
                     .returning(cf::id)
                     .get_result(c)
-                    .map_err(RepoError::unique_as("invoice_no"))?;
+                    .map_err(RepoError::unique_as("invoice_no"))
+                    .map_err(|e| match e {
+                        RepoError::Conflict(_) => invoices::claimed(&invoice, None),
+                        other => other.into(),
+                    })?;
+                invoices::claim(c, ent.id, &invoice, invoices::Source::CloudFee, fee_id, now)?;
                 let view = cloud_view(cf::table.find(fee_id).select(CLOUD_COLUMNS).first::<CloudRow>(c)?);
                 let event =
                     audit::Event::new("cloud_fee.create", "enterprise", ent.id).by(Some(&caller)).after(&view)?;
@@ -390,7 +396,9 @@ pub async fn post_award(
                     RecipientType::Provider => {
                         let name: Option<String> =
                             pr::table.find(req.recipient.id).select(pr::name).first(c).optional()?;
-                        (None, Some((req.recipient.id, name.ok_or_else(missing)?)), None)
+                        let name = name.ok_or_else(missing)?;
+                        check_provider(c, req.recipient.id)?;
+                        (None, Some((req.recipient.id, name)), None)
                     }
                     RecipientType::Product => {
                         let product =
@@ -405,6 +413,7 @@ pub async fn post_award(
                                 errors: vec![FieldError::new("recipient.id", "该产品尚未审核通过")],
                             });
                         }
+                        check_provider(c, product.provider_id)?;
                         (None, Some((product.provider_id, product.provider_name)), Some(product.id))
                     }
                 };

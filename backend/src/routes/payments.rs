@@ -92,6 +92,12 @@ fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
     if p.direction == Direction::In {
         return Ok(());
     }
+    // SPEC §9.1: nor to a suspended, removed or flagged provider (409 `payee_blocked`).
+    if let Some(pid) = p.provider_id
+        && let Some(block) = crate::repo::providers::find(c, pid)?.blocked()
+    {
+        return Err(ApiError::Conflict { code: block.payee_code(), detail: format!("{block},暂停向其拨付") });
+    }
     if let Some(eid) = p.enterprise_id {
         let e = enterprises::find(c, eid)?;
         if let Some(block) = payment_blocked(e.credit_abnormal, e.dishonest) {
@@ -114,7 +120,7 @@ fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
     responses(
         (status = 200, description = "已审批", body = PaymentView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "不是待审批状态(`invalid_state`)"),
+        (status = 409, description = "不是待审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`)"),
         (status = 422, description = "企业经营异常或失信,暂停拨付"),
     )
 )]
@@ -160,7 +166,7 @@ pub async fn post_approve(
     responses(
         (status = 200, description = "已支付", body = PaymentView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "不是已审批状态(`invalid_state`)"),
+        (status = 409, description = "不是已审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`)"),
         (status = 422, description = "凭证号无效,或企业经营异常、失信"),
     )
 )]

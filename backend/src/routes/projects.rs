@@ -3,7 +3,7 @@
 //! row and the instructions it makes due.
 
 use actix_web::{HttpResponse, web};
-use dtpilot_api_types::programme::{Page, ProviderStatus};
+use dtpilot_api_types::programme::Page;
 use dtpilot_api_types::workflow::{
     CancelRequest, CityDecision, CityReviewRequest, CountyDecision, CountyReviewRequest, CreateExpenseRequest,
     CreateProjectRequest, ExpenseView, ProjectView,
@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::db::{self, RepoError, write_transaction};
 use crate::error::ApiError;
 use crate::repo::projects::{self as repo, NewProject, Project};
-use crate::repo::{Paging, batches, enterprises, providers};
+use crate::repo::{Paging, batches, enterprises, invoices, providers};
 use crate::routes::json::JsonBody;
 use crate::routes::query::QueryParams;
 use crate::workflow::{self, step};
@@ -49,7 +49,7 @@ fn comment_ok(comment: &str) -> Result<String, ApiError> {
     responses(
         (status = 201, description = "已创建草稿", body = ProjectView),
         (status = 409, description = "该企业在本批次已有未被驳回的项目(`duplicate_project`)"),
-        (status = 422, description = "字段或申报条件不满足(批次、服务商、非中小企业、信用、重复支持…)"),
+        (status = 422, description = "字段或申报条件不满足(批次、服务商、诊断报告、非中小企业、信用、重复支持、每家企业补助上限 `enterprise_cap_reached`…)"),
     )
 )]
 pub async fn post_project(
@@ -63,9 +63,8 @@ pub async fn post_project(
     if contract_no.is_empty() || contract_no.chars().count() > 100 {
         return Err(ApiError::field("contract_no", "合同编号不能为空,且不超过 100 个字符"));
     }
-    let planned = rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
+    rules::planned_subsidy(&state.profile, req.planned_eligible_investment, req.target_level)
         .map_err(|e| ApiError::field("target_level", e.to_string()))?;
-    let prepayment = rules::prepayment(&state.profile, planned);
     let now = db::now_utc();
     let st = state.clone();
     let view = state
@@ -79,10 +78,13 @@ pub async fn post_project(
                 };
                 match providers::find(c, req.provider_id) {
                     Err(RepoError::NotFound) => return Err(ApiError::field("provider_id", "服务商不存在")),
-                    Ok(p) if p.status != ProviderStatus::Active => {
-                        return Err(ApiError::provider_inactive("该服务商已暂停或移出资源池,不能签订新的改造合同"));
+                    Ok(p) => {
+                        if let Some(block) = p.blocked() {
+                            return Err(ApiError::provider_blocked(block, "provider_id", "不能签订新的改造合同"));
+                        }
+                        p
                     }
-                    other => other?,
+                    Err(other) => return Err(other.into()),
                 };
                 workflow::check_application(
                     c,
@@ -92,6 +94,20 @@ pub async fn post_project(
                     req.overlapping_support_declared,
                     req.target_level,
                 )?;
+                let diagnosis_id = workflow::project_diagnosis(c, enterprise_id, req.diagnosis_id)?;
+                // R1*: decided with the enterprise locked, so a concurrent second application of
+                // the same enterprise sees this one's planned subsidy as held.
+                workflow::lock_enterprise(c, enterprise_id)?;
+                let held = workflow::enterprise_held(c, enterprise_id, None)?;
+                let figure = rules::enterprise_planned_subsidy(
+                    &st.profile,
+                    req.planned_eligible_investment,
+                    req.target_level,
+                    held,
+                )
+                .map_err(workflow::plan_error)?;
+                let planned = figure.amount;
+                let prepayment = rules::prepayment(&st.profile, planned);
                 let project = repo::insert(
                     c,
                     &NewProject {
@@ -109,6 +125,8 @@ pub async fn post_project(
                         policy_version: i64::from(st.profile.version),
                         planned_subsidy: planned,
                         prepayment,
+                        enterprise_cap_bound: figure.enterprise_cap_bound,
+                        diagnosis_id,
                     },
                     now,
                 )
@@ -268,7 +286,7 @@ where
         (status = 200, description = "已申报", body = ProjectView),
         (status = 404, description = "不存在或不在可见范围内"),
         (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
-        (status = 422, description = "申报条件不再满足"),
+        (status = 422, description = "申报条件不再满足(含 `enterprise_cap_reached`,R1*)"),
     )
 )]
 pub async fn post_submit(
@@ -277,7 +295,8 @@ pub async fn post_submit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Enterprise])?;
-    act(state, caller, id.into_inner(), Action::Submit, String::new(), |c, st, p, _| {
+    let who = caller.clone();
+    act(state, caller, id.into_inner(), Action::Submit, String::new(), move |c, st, p, now| {
         // The preconditions hold again at submission (SPEC §5).
         let enterprise = enterprises::find(c, p.enterprise_id)?;
         workflow::check_application(
@@ -287,7 +306,9 @@ pub async fn post_submit(
             p.batch_id,
             p.overlapping_support_declared,
             p.target_level,
-        )
+        )?;
+        // R1*: the planned subsidy against what the enterprise's other projects hold now.
+        workflow::replan(c, &st.profile, p, &who, now)
     })
     .await
 }
@@ -332,7 +353,7 @@ pub async fn post_county_review(
         (status = 200, description = "已评审", body = ProjectView),
         (status = 404, description = "不存在或不在可见范围内"),
         (status = 409, description = "项目当前状态不允许此操作(`invalid_state`)"),
-        (status = 422, description = "预算不足等前提不满足"),
+        (status = 422, description = "该企业其他项目已占满每家企业的补助上限(`enterprise_cap_reached`,R1*)"),
     )
 )]
 pub async fn post_city_review(
@@ -348,7 +369,13 @@ pub async fn post_city_review(
         CityDecision::Return => Action::CityReturn,
         CityDecision::Reject => Action::CityReject,
     };
-    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, |_, _, _, _| Ok(())).await
+    let who = caller.clone();
+    act(state, caller, id.into_inner(), action, comment_ok(&req.comment)?, move |c, st, p, now| {
+        // R1*: the plan approved (and committed to the funds) is recomputed against what the
+        // enterprise's other projects hold at this moment.
+        if action == Action::CityApprove { workflow::replan(c, &st.profile, p, &who, now) } else { Ok(()) }
+    })
+    .await
 }
 
 /// Declare the retrofit complete: `in_progress` → `awaiting_acceptance`.
@@ -402,8 +429,8 @@ pub async fn post_cancel(
     .await
 }
 
-/// Record an expense with its invoice while the project is `in_progress`; an invoice is declared
-/// once per enterprise.
+/// Record an expense with its invoice while the project is `in_progress`; an invoice is claimed
+/// once per enterprise, across expenses and cloud fees, compared normalised (SPEC §9.1).
 #[utoipa::path(
     post,
     path = "/api/v1/projects/{id}/expenses",
@@ -413,7 +440,7 @@ pub async fn post_cancel(
     responses(
         (status = 201, description = "已登记", body = ExpenseView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "项目不在实施中(`invalid_state`),或发票已申报(`duplicate_invoice`)"),
+        (status = 409, description = "项目不在实施中(`invalid_state`),或发票已被本企业申报(`invoice_claimed`,含上云费用;号码按 NFKC、大写、去空格/-/_ 比较)"),
     )
 )]
 pub async fn post_expense(
@@ -429,6 +456,7 @@ pub async fn post_expense(
     if invoice.is_empty() || invoice.chars().count() > 64 {
         return Err(ApiError::field("invoice_no", "发票号码不能为空,且不超过 64 个字符"));
     }
+    invoices::key_of("invoice_no", &invoice)?;
     if !req.amount.is_positive() {
         return Err(ApiError::field("amount", "金额须大于 0"));
     }
@@ -443,14 +471,17 @@ pub async fn post_expense(
                         detail: format!("项目当前状态为“{}”,只有改造实施中的项目可以登记支出", project.status.name_zh()),
                     });
                 }
+                // The one invoice register (SPEC §9.1): a number claimed as an expense or a cloud
+                // fee, written any way, is claimed.
+                if let Some(first) = invoices::find(c, project.enterprise_id, &invoice)? {
+                    return Err(invoices::claimed(&invoice, Some(&first)));
+                }
                 let expense = repo::add_expense(c, &project, req.category, req.amount, &invoice, req.paid_on, now)
                     .map_err(|e| match e {
-                        RepoError::Conflict(_) => ApiError::Conflict {
-                            code: "duplicate_invoice",
-                            detail: format!("发票 {invoice} 已被本企业申报过"),
-                        },
+                        RepoError::Conflict(_) => invoices::claimed(&invoice, None),
                         other => other.into(),
                     })?;
+                invoices::claim(c, project.enterprise_id, &invoice, invoices::Source::Expense, expense.id, now)?;
                 let event = audit::Event::new("expense.create", "project", project.id).by(Some(&caller)).after(
                     &serde_json::json!({"expense_id": expense.id, "category": expense.category, "amount": expense.amount, "invoice_no": expense.invoice_no}),
                 )?;

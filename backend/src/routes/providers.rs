@@ -29,6 +29,8 @@ pub(crate) fn view(p: Provider) -> ProviderView {
         capabilities: p.capabilities,
         status: p.status,
         status_reason: p.status_reason,
+        credit_abnormal: p.credit_abnormal,
+        dishonest: p.dishonest,
         version: p.version,
     }
 }
@@ -161,8 +163,8 @@ pub async fn patch_provider(
     caller.require(&[Role::City])?;
     let id = id.into_inner();
     let req = body.parse()?;
-    if req.status.is_none() && req.capabilities.is_none() {
-        return Err(ApiError::field("status", "请给出新的状态或服务能力"));
+    if req.status.is_none() && req.capabilities.is_none() && req.credit_abnormal.is_none() && req.dishonest.is_none() {
+        return Err(ApiError::field("status", "请给出新的状态、服务能力或信用标记"));
     }
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if req.status.is_some_and(|s| s != ProviderStatus::Active) && reason.is_none() {
@@ -188,8 +190,17 @@ pub async fn patch_provider(
                 if let Some(status) = req.status {
                     repo::set_status(c, id, status, reason.as_deref(), now)?;
                 }
+                if req.credit_abnormal.is_some() || req.dishonest.is_some() {
+                    repo::set_flags(c, id, req.credit_abnormal, req.dishonest, now)?;
+                }
                 let after = view(repo::find(c, id)?);
-                let action = if req.status.is_some() { "provider.status" } else { "provider.capabilities" };
+                let action = if req.status.is_some() {
+                    "provider.status"
+                } else if req.credit_abnormal.is_some() || req.dishonest.is_some() {
+                    "provider.credit"
+                } else {
+                    "provider.capabilities"
+                };
                 let event =
                     audit::Event::new(action, "provider", id).by(Some(&caller)).before(&before)?.after(&after)?;
                 audit::record(c, event, now)?;

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use dtpilot_api_types::programme::{DiagnosisView, ProviderStatus};
+use dtpilot_api_types::programme::DiagnosisView;
 use dtpilot_domain::state::{Action, ProjectState, Role};
 use dtpilot_domain::{DigitalLevel, Money, rules};
 use serde::Deserialize;
@@ -50,13 +50,26 @@ fn check_meta(m: &DiagnosisMeta) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The enterprise in the provider's scope, and the provider still serving (7b: a suspended or
-/// removed provider takes no new work).
+/// The enterprise in the provider's scope and assigned to it (SPEC §9.1), and the provider still
+/// serving (7b: a suspended or removed provider takes no new work).
 fn check_provider_may_diagnose(c: &mut DbConn, caller: &Caller, enterprise_id: i64) -> Result<i64, ApiError> {
+    use crate::db::schema::assignments as a;
     enterprises::get(c, caller, enterprise_id)?;
     let provider_id = caller.provider_id.ok_or(ApiError::NotFound)?;
-    if providers::find(c, provider_id)?.status != ProviderStatus::Active {
-        return Err(ApiError::provider_inactive("服务商已暂停或移出资源池,不能提交新的诊断报告"));
+    // SPEC §9.1: only the provider assigned to the enterprise diagnoses it — a provider that sees
+    // the enterprise only because a project names it may not (403 `not_assigned`).
+    let assigned = diesel::select(diesel::dsl::exists(
+        a::table.filter(a::enterprise_id.eq(enterprise_id)).filter(a::provider_id.eq(provider_id)),
+    ))
+    .get_result::<bool>(c)?;
+    if !assigned {
+        return Err(ApiError::ForbiddenFor {
+            code: "not_assigned",
+            detail: "本服务商未被分配给该企业,不能提交其诊断报告".into(),
+        });
+    }
+    if let Some(block) = providers::find(c, provider_id)?.blocked() {
+        return Err(ApiError::provider_blocked(block, "provider", "不能提交新的诊断报告"));
     }
     Ok(provider_id)
 }
@@ -139,7 +152,8 @@ pub struct EvaluationUpload {
     request_body(content = DiagnosisUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "已上传", body = DiagnosisView),
-        (status = 404, description = "企业不存在或不在可见范围内(未分配给该服务商)"),
+        (status = 403, description = "非服务商,或服务商未被分配给该企业(`not_assigned`)"),
+        (status = 404, description = "企业不存在或不在可见范围内"),
         (status = 413, description = "请求体或文件过大(PDF 至多 20 MiB)"),
         (status = 422, description = "`meta` 字段校验失败、缺少部分,或文件不是 PDF(`not_pdf`)、服务商已暂停"),
     )
@@ -375,9 +389,23 @@ pub async fn post_evaluation(
                 let stored = uploads::insert_file(c, &promoted, Some(caller.user_id), now)?;
                 let expenses = projects::expense_amounts(c, &[id])?;
                 let eligible = rules::eligible_investment(expenses.into_iter().map(|(_, cat, m)| (cat, m)));
-                let final_subsidy =
-                    rules::final_subsidy(&st.profile, eligible, meta.level, Some(project.planned_subsidy));
+                // R1*: what the enterprise's other projects hold now bounds this one's final subsidy.
+                workflow::lock_enterprise(c, project.enterprise_id)?;
+                let held = workflow::enterprise_held(c, project.enterprise_id, Some(id))?;
+                let figure = rules::enterprise_final_subsidy(
+                    &st.profile,
+                    eligible,
+                    meta.level,
+                    Some(project.planned_subsidy),
+                    held,
+                );
+                let final_subsidy = figure.amount;
+                // The per-enterprise cap bound the final figure, or bound the plan that bounds it.
+                let cap_bound = passed
+                    && (figure.enterprise_cap_bound
+                        || (project.enterprise_cap_bound && final_subsidy == project.planned_subsidy));
                 projects::set_evaluation(c, id, meta.level, score, meta.evaluated_on, stored.id, final_subsidy)?;
+                projects::set_enterprise_cap_bound(c, id, cap_bound)?;
                 let action = if passed { Action::EvaluatePass } else { Action::EvaluateFail };
                 let mut comment = format!("评测等级 {},评分 {}.{:02}", meta.level.name_zh(), score / 100, score % 100);
                 if let Some((view, computed)) = &detail {

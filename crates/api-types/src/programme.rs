@@ -149,6 +149,12 @@ pub struct PatchProviderRequest {
     /// The provider's capabilities, replaced as a whole (at least one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<Capability>>,
+    /// 第六条(二): listed as 经营异常.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_abnormal: Option<bool>,
+    /// 第六条(二): listed as 失信.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dishonest: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +166,12 @@ pub struct ProviderView {
     pub capabilities: Vec<Capability>,
     pub status: ProviderStatus,
     pub status_reason: Option<String>,
+    /// 第六条(二): listed as 经营异常.
+    #[serde(default)]
+    pub credit_abnormal: bool,
+    /// 第六条(二): listed as 失信.
+    #[serde(default)]
+    pub dishonest: bool,
     pub version: i64,
 }
 

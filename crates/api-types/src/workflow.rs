@@ -20,6 +20,10 @@ pub struct CreateProjectRequest {
     pub planned_eligible_investment: Money,
     pub target_level: DigitalLevel,
     pub overlapping_support_declared: bool,
+    /// The diagnostic report the project rests on (R10: its provider receives the diagnosis
+    /// subsidy). A report of the applying enterprise; default: its latest report now.
+    #[serde(default)]
+    pub diagnosis_id: Option<i64>,
 }
 
 /// The money of a project and the rules that produced it.
@@ -67,6 +71,9 @@ pub struct ProjectView {
     pub planned_eligible_investment: Money,
     pub target_level: DigitalLevel,
     pub overlapping_support_declared: bool,
+    /// The diagnostic report the project rests on (R10), fixed at creation.
+    #[serde(default)]
+    pub diagnosis_id: Option<i64>,
     pub status: ProjectState,
     /// The policy profile the project was created under, e.g. `changzhi-2025@1`.
     pub policy: String,

@@ -82,11 +82,12 @@ pub fn other_due(p: &PolicyProfile, kind: PaymentKind, amount: Money, central_fu
     amount.is_positive().then(|| Due { kind, amount, funds: other_split(p, amount, central_fund_excluded) })
 }
 
-/// R10: the diagnosis subsidy of an enterprise whose project passed acceptance, from its diagnosis
-/// reports `(report id, fee)`: the latest report's fee, capped. `None` when there is no report or
+/// R10: the diagnosis subsidy of an enterprise whose project passed acceptance, from the report
+/// `(report id, fee)` that project rests on (SPEC §9.1: chosen at the project's creation; reports
+/// uploaded later change nothing): its fee, capped. `None` when the project rests on no report or
 /// the subsidy is 0.00.
-pub fn diagnosis_amount(p: &PolicyProfile, reports: &[(i64, Money)]) -> Option<(i64, Money)> {
-    let (id, fee) = reports.iter().copied().max_by_key(|(id, _)| *id)?;
+pub fn diagnosis_amount(p: &PolicyProfile, rests_on: Option<(i64, Money)>) -> Option<(i64, Money)> {
+    let (id, fee) = rests_on?;
     let amount = rules::diagnosis_subsidy(p, fee, true).ok()?;
     amount.is_positive().then_some((id, amount))
 }
@@ -276,11 +277,11 @@ mod tests {
     }
 
     #[test]
-    fn r10_diagnosis_takes_the_latest_report_capped() {
-        assert_eq!(diagnosis_amount(&p(), &[]), None);
-        assert_eq!(diagnosis_amount(&p(), &[(3, m("20000")), (7, m("45000"))]), Some((7, m("30000"))));
-        assert_eq!(diagnosis_amount(&p(), &[(9, m("12000")), (7, m("45000"))]), Some((9, m("12000"))));
-        assert_eq!(diagnosis_amount(&p(), &[(9, Money::ZERO)]), None);
+    fn r10_diagnosis_pays_the_report_the_project_rests_on_capped() {
+        assert_eq!(diagnosis_amount(&p(), None), None);
+        assert_eq!(diagnosis_amount(&p(), Some((7, m("45000")))), Some((7, m("30000"))));
+        assert_eq!(diagnosis_amount(&p(), Some((3, m("12000")))), Some((3, m("12000"))));
+        assert_eq!(diagnosis_amount(&p(), Some((9, Money::ZERO))), None);
     }
 
     #[test]

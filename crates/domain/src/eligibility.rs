@@ -104,9 +104,62 @@ pub fn payment_blocked(credit_abnormal: bool, dishonest: bool) -> Option<Precond
     }
 }
 
+/// Why a service provider takes no new work and is paid nothing (第六条(二), SPEC §9.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderBlock {
+    #[error("服务商已被移出资源池")]
+    Removed,
+    #[error("服务商已被暂停")]
+    Suspended,
+    #[error("服务商被列入经营异常名录")]
+    CreditAbnormal,
+    #[error("服务商被列入失信主体名单")]
+    Dishonest,
+}
+
+impl ProviderBlock {
+    /// 422 when the provider would be named, diagnose or be awarded.
+    pub fn code(self) -> &'static str {
+        "provider_blocked"
+    }
+
+    /// 409 when an instruction to it would be approved or executed.
+    pub fn payee_code(self) -> &'static str {
+        "payee_blocked"
+    }
+}
+
+/// SPEC §9.1 (第六条(二) 「未被列入经营异常名录或…失信主体名单」, §7b): a provider that is not active
+/// (suspended or removed) or is flagged 经营异常 or 失信 cannot be named in a new project, upload a
+/// diagnosis, receive an award or be paid. The first reason, in that order.
+pub fn provider_blocked(active: bool, removed: bool, credit_abnormal: bool, dishonest: bool) -> Option<ProviderBlock> {
+    if removed {
+        Some(ProviderBlock::Removed)
+    } else if !active {
+        Some(ProviderBlock::Suspended)
+    } else if credit_abnormal {
+        Some(ProviderBlock::CreditAbnormal)
+    } else if dishonest {
+        Some(ProviderBlock::Dishonest)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r16_provider_blocked_when_suspended_removed_or_flagged() {
+        assert_eq!(provider_blocked(true, false, false, false), None);
+        assert_eq!(provider_blocked(false, false, false, false), Some(ProviderBlock::Suspended));
+        assert_eq!(provider_blocked(false, true, true, true), Some(ProviderBlock::Removed));
+        assert_eq!(provider_blocked(true, false, true, false), Some(ProviderBlock::CreditAbnormal));
+        assert_eq!(provider_blocked(true, false, false, true), Some(ProviderBlock::Dishonest));
+        assert_eq!(ProviderBlock::Dishonest.code(), "provider_blocked");
+        assert_eq!(ProviderBlock::Dishonest.payee_code(), "payee_blocked");
+    }
 
     fn ok() -> ApplicantFacts {
         ApplicantFacts {

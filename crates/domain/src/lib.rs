@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod eligibility;
 pub mod enterprise;
 pub mod import;
+pub mod invoice;
 pub mod ledger;
 pub mod level;
 pub mod money;

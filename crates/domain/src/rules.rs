@@ -11,11 +11,15 @@ use crate::level::DigitalLevel;
 use crate::money::Money;
 use crate::policy::{AwardKind, PolicyProfile};
 use crate::reference::ExpenseCategory;
+use crate::state::ProjectState;
 
 /// A rule id of SPEC §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleId {
     R1,
+    /// R1 read per enterprise (第五条(一)1 「每家企业…不超过」): the cap bounds the sum over all the
+    /// enterprise's projects, SPEC §9.1. Shown as `R1*`.
+    R1Star,
     R2,
     R3,
     R4,
@@ -35,7 +39,10 @@ pub enum RuleId {
 
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        match self {
+            RuleId::R1Star => f.write_str("R1*"),
+            other => fmt::Debug::fmt(other, f),
+        }
     }
 }
 
@@ -50,6 +57,8 @@ impl Serialize for RuleId {
 pub enum RuleError {
     #[error("目标数字化水平须为 {min} 级至 4 级")]
     TargetLevelTooLow { min: DigitalLevel },
+    #[error("每家企业的改造补助合计不超过 {cap} 元,该企业其他项目已占用 {held} 元")]
+    EnterpriseCapReached { cap: Money, held: Money },
     #[error("诊断补贴须在该企业的改造项目通过验收后拨付")]
     DiagnosisBeforeAcceptance,
     #[error("上云补贴累计已达上限 {cap} 元")]
@@ -74,6 +83,7 @@ impl RuleError {
     pub fn code(&self) -> &'static str {
         match self {
             RuleError::TargetLevelTooLow { .. } => "target_level_invalid",
+            RuleError::EnterpriseCapReached { .. } => "enterprise_cap_reached",
             RuleError::DiagnosisBeforeAcceptance => "diagnosis_before_acceptance",
             RuleError::CloudCapReached { .. } => "cloud_cap_reached",
             RuleError::AwardAboveCap { .. } => "award_above_cap",
@@ -89,6 +99,7 @@ impl RuleError {
     pub fn rule(&self) -> RuleId {
         match self {
             RuleError::TargetLevelTooLow { .. } => RuleId::R2,
+            RuleError::EnterpriseCapReached { .. } => RuleId::R1Star,
             RuleError::DiagnosisBeforeAcceptance => RuleId::R10,
             RuleError::CloudCapReached { .. } => RuleId::R11,
             RuleError::AwardAboveCap { .. } | RuleError::AwardIndustryLimit { .. } | RuleError::AwardNeedsIndustry => {
@@ -111,6 +122,74 @@ pub fn planned_subsidy(p: &PolicyProfile, planned_investment: Money, target: Dig
         return Err(RuleError::TargetLevelTooLow { min: p.pass_level.value });
     }
     Ok(planned_investment.mul_floor(p.subsidy_ratio.value).min(retrofit_cap(p, target)))
+}
+
+/// Whether a project of the enterprise holds part of its per-enterprise cap (R1*): every project
+/// that is not `rejected`, `cancelled`, `failed` or `closed` (SPEC §9.1).
+pub fn holds_cap(status: ProjectState) -> bool {
+    !matches!(status, ProjectState::Rejected | ProjectState::Cancelled | ProjectState::Failed | ProjectState::Closed)
+}
+
+/// Another project of the same enterprise, as far as R1* is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtherProject {
+    pub status: ProjectState,
+    pub planned_subsidy: Money,
+    pub final_subsidy: Option<Money>,
+}
+
+/// R1*: what the enterprise's *other* projects hold of its cap — the sum, over those that
+/// [`holds_cap`], of their final subsidy where one is known, else their planned subsidy.
+pub fn enterprise_held(others: impl IntoIterator<Item = OtherProject>) -> Money {
+    others
+        .into_iter()
+        .filter(|o| holds_cap(o.status))
+        .map(|o| o.final_subsidy.unwrap_or(o.planned_subsidy).clamp_non_negative())
+        .sum()
+}
+
+/// R1*: what is left of the cap at `level` once the other projects' `held` is taken: max(0, cap − held).
+pub fn enterprise_room(p: &PolicyProfile, level: DigitalLevel, held: Money) -> Money {
+    (retrofit_cap(p, level) - held).clamp_non_negative()
+}
+
+/// A retrofit figure of one project of an enterprise, and whether the per-enterprise cap (R1*)
+/// bound it (the figure is lower than the project alone would get).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EnterpriseFigure {
+    pub amount: Money,
+    pub enterprise_cap_bound: bool,
+}
+
+/// R2 with R1*: planned subsidy = min(floor(plan × ratio), max(0, cap(target) − held)). Refused
+/// when the other projects already hold the whole cap of the target level (`held ≥ cap(target)`).
+pub fn enterprise_planned_subsidy(
+    p: &PolicyProfile,
+    planned_investment: Money,
+    target: DigitalLevel,
+    held: Money,
+) -> Result<EnterpriseFigure, RuleError> {
+    let alone = planned_subsidy(p, planned_investment, target)?;
+    let cap = retrofit_cap(p, target);
+    if held >= cap {
+        return Err(RuleError::EnterpriseCapReached { cap, held });
+    }
+    let amount = alone.min(enterprise_room(p, target, held));
+    Ok(EnterpriseFigure { amount, enterprise_cap_bound: amount < alone })
+}
+
+/// R4 with R1*: final = min(floor(eligible × ratio), max(0, cap(L) − held), planned if the profile
+/// caps by plan). 0 below the pass level (R6).
+pub fn enterprise_final_subsidy(
+    p: &PolicyProfile,
+    eligible_actual: Money,
+    achieved: DigitalLevel,
+    planned: Option<Money>,
+    held: Money,
+) -> EnterpriseFigure {
+    let alone = final_subsidy(p, eligible_actual, achieved, planned);
+    let amount = alone.min(enterprise_room(p, achieved, held));
+    EnterpriseFigure { amount, enterprise_cap_bound: amount < alone }
 }
 
 /// R3: prepayment = floor(planned subsidy × prepayment ratio).
@@ -306,6 +385,67 @@ mod tests {
         assert_eq!(retrofit_cap(&p(), lv(2)), m("350000"));
         assert_eq!(retrofit_cap(&p(), lv(3)), m("350000"));
         assert_eq!(retrofit_cap(&p(), lv(4)), m("450000"));
+    }
+
+    #[test]
+    fn r1_star_held_counts_final_else_planned_of_live_projects_only() {
+        let o = |status, planned: &str, fin: Option<&str>| OtherProject {
+            status,
+            planned_subsidy: m(planned),
+            final_subsidy: fin.map(m),
+        };
+        let held = enterprise_held([
+            o(ProjectState::Draft, "100000", None),
+            o(ProjectState::Settled, "200000", Some("150000")),
+            o(ProjectState::Rejected, "350000", None),
+            o(ProjectState::Cancelled, "350000", None),
+            o(ProjectState::Failed, "350000", Some("0")),
+            o(ProjectState::Closed, "350000", Some("0")),
+        ]);
+        assert_eq!(held, m("250000"));
+        assert_eq!(enterprise_held([]), Money::ZERO);
+    }
+
+    #[test]
+    fn r1_star_planned_subsidy_takes_what_is_left_of_the_enterprise_cap() {
+        let alone = enterprise_planned_subsidy(&p(), m("800000"), lv(3), Money::ZERO).unwrap();
+        assert_eq!(alone, EnterpriseFigure { amount: m("350000"), enterprise_cap_bound: false });
+        let second = enterprise_planned_subsidy(&p(), m("800000"), lv(3), m("200000")).unwrap();
+        assert_eq!(second, EnterpriseFigure { amount: m("150000"), enterprise_cap_bound: true });
+        // Room enough: the cap does not bind.
+        let small = enterprise_planned_subsidy(&p(), m("100000"), lv(2), m("200000")).unwrap();
+        assert_eq!(small, EnterpriseFigure { amount: m("50000"), enterprise_cap_bound: false });
+        // A higher target has a higher cap: level 4 leaves 450,000 − 350,000.
+        let l4 = enterprise_planned_subsidy(&p(), m("800000"), lv(4), m("350000")).unwrap();
+        assert_eq!(l4, EnterpriseFigure { amount: m("100000"), enterprise_cap_bound: true });
+        assert_eq!(
+            enterprise_planned_subsidy(&p(), m("800000"), lv(3), m("350000")),
+            Err(RuleError::EnterpriseCapReached { cap: m("350000"), held: m("350000") })
+        );
+        assert_eq!(RuleError::EnterpriseCapReached { cap: m("1"), held: m("1") }.code(), "enterprise_cap_reached");
+        assert_eq!(RuleId::R1Star.to_string(), "R1*");
+        // The target level is checked first.
+        assert!(matches!(
+            enterprise_planned_subsidy(&p(), m("1"), lv(1), m("999999")),
+            Err(RuleError::TargetLevelTooLow { .. })
+        ));
+    }
+
+    #[test]
+    fn r1_star_final_subsidy_takes_what_is_left_at_the_level_reached() {
+        let f = enterprise_final_subsidy(&p(), m("800000"), lv(3), Some(m("350000")), m("300000"));
+        assert_eq!(f, EnterpriseFigure { amount: m("50000"), enterprise_cap_bound: true });
+        let f = enterprise_final_subsidy(&p(), m("800000"), lv(3), Some(m("350000")), m("400000"));
+        assert_eq!(f, EnterpriseFigure { amount: Money::ZERO, enterprise_cap_bound: true });
+        let f = enterprise_final_subsidy(&p(), m("100000"), lv(3), Some(m("350000")), m("300000"));
+        assert_eq!(f, EnterpriseFigure { amount: m("50000"), enterprise_cap_bound: false });
+        let f = enterprise_final_subsidy(&p(), m("800000"), lv(1), Some(m("350000")), Money::ZERO);
+        assert_eq!(f, EnterpriseFigure { amount: Money::ZERO, enterprise_cap_bound: false });
+        // With nothing held, exactly R4.
+        assert_eq!(
+            enterprise_final_subsidy(&p(), m("640000.01"), lv(3), Some(m("350000")), Money::ZERO).amount,
+            final_subsidy(&p(), m("640000.01"), lv(3), Some(m("350000")))
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Properties of the money rules for arbitrary amounts and levels (proptest).
 
 use dtpilot_domain::money::{Money, Ratio};
-use dtpilot_domain::rules::{self, CancelReason};
+use dtpilot_domain::rules::{self, CancelReason, OtherProject};
+use dtpilot_domain::state::ProjectState;
 use dtpilot_domain::{DigitalLevel, PolicyProfile};
 use proptest::prelude::*;
 
@@ -111,6 +112,78 @@ proptest! {
         if let Ok(c) = rules::cloud_subsidy(&p, fee, granted) {
             prop_assert!(c + granted <= p.cloud_cap.value || granted > p.cloud_cap.value);
             prop_assert!(c.is_positive() || fee.is_zero());
+        }
+    }
+
+    /// R1*: whatever an enterprise's projects do — created one after another, their plans
+    /// recomputed at submission and approval, evaluated at any level, cancelled — the sum of their
+    /// final subsidies never exceeds the cap of the highest level any of them reached.
+    #[test]
+    fn r1_star_finals_of_one_enterprise_within_the_cap_of_its_highest_level(
+        ops in proptest::collection::vec((0u8..4, 0usize..6, 0i64..=120_000_000i64, 1u8..=4), 1..24)
+    ) {
+        let p = profile();
+        let mut projects: Vec<OtherProject> = Vec::new();
+        let mut levels: Vec<Option<DigitalLevel>> = Vec::new();
+        let mut targets: Vec<DigitalLevel> = Vec::new();
+        let held_by_others = |projects: &[OtherProject], me: Option<usize>| {
+            rules::enterprise_held(projects.iter().enumerate().filter(|(i, _)| Some(*i) != me).map(|(_, o)| *o))
+        };
+        let undecided = |o: &OtherProject| rules::holds_cap(o.status) && o.final_subsidy.is_none();
+        for (op, idx, fen, n) in ops {
+            let amount = Money::from_fen(fen);
+            let level = DigitalLevel::new(n).unwrap();
+            match op {
+                // A new application (target level 2–4).
+                0 => {
+                    let target = DigitalLevel::new(n.max(2)).unwrap();
+                    let held = held_by_others(&projects, None);
+                    match rules::enterprise_planned_subsidy(&p, amount, target, held) {
+                        Ok(f) => {
+                            prop_assert!(f.amount + held <= p.cap(target));
+                            projects.push(OtherProject { status: ProjectState::Draft, planned_subsidy: f.amount, final_subsidy: None });
+                            levels.push(None);
+                            targets.push(target);
+                        }
+                        Err(e) => prop_assert_eq!(e.code(), "enterprise_cap_reached"),
+                    }
+                }
+                // Submission or approval: the plan is recomputed against what the others hold now.
+                1 if idx < projects.len() && undecided(&projects[idx]) => {
+                    let held = held_by_others(&projects, Some(idx));
+                    if let Ok(f) = rules::enterprise_planned_subsidy(&p, amount, targets[idx], held) {
+                        projects[idx].planned_subsidy = f.amount;
+                        projects[idx].status = ProjectState::Approved;
+                    }
+                }
+                // Evaluation at any level.
+                2 if idx < projects.len() && undecided(&projects[idx]) => {
+                    let held = held_by_others(&projects, Some(idx));
+                    let f = rules::enterprise_final_subsidy(&p, amount, level, Some(projects[idx].planned_subsidy), held);
+                    let passed = rules::acceptance_passed(&p, level);
+                    projects[idx].final_subsidy = Some(f.amount);
+                    projects[idx].status = if passed { ProjectState::Accepted } else { ProjectState::Failed };
+                    if passed {
+                        levels[idx] = Some(level);
+                    }
+                }
+                // Cancellation (everything paid comes back: it holds nothing and is owed nothing).
+                3 if idx < projects.len() && rules::holds_cap(projects[idx].status) => {
+                    projects[idx].status = ProjectState::Cancelled;
+                    levels[idx] = None;
+                }
+                _ => {}
+            }
+            let accepted: Vec<(Money, DigitalLevel)> = projects
+                .iter()
+                .zip(&levels)
+                .filter(|(o, _)| o.status == ProjectState::Accepted)
+                .filter_map(|(o, l)| Some((o.final_subsidy?, (*l)?)))
+                .collect();
+            if let Some(highest) = accepted.iter().map(|(_, l)| *l).max() {
+                let sum: Money = accepted.iter().map(|(m, _)| *m).sum();
+                prop_assert!(sum <= p.cap(highest), "finals {sum} above cap({highest:?}) = {}", p.cap(highest));
+            }
         }
     }
 }

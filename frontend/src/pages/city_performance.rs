@@ -440,7 +440,13 @@ pub fn CapabilitiesForm(id: i64, current: Vec<Capability>, reload: RwSignal<u32>
         ev.prevent_default();
         let mut caps = chosen.get_untracked();
         caps.sort();
-        let body = PatchProviderRequest { status: None, reason: None, capabilities: Some(caps) };
+        let body = PatchProviderRequest {
+            status: None,
+            reason: None,
+            capabilities: Some(caps),
+            credit_abnormal: None,
+            dishonest: None,
+        };
         let token = session.token();
         act(
             busy,

@@ -49,7 +49,7 @@ pub fn CloudFees(enterprise_id: i64) -> impl IntoView {
             async move {
                 api::post::<_, CloudFeeView>(&token, &p, &body)
                     .await
-                    .map_err(|e| conflict_beside(e, "duplicate_invoice", "invoice_no", taken))
+                    .map_err(|e| conflict_beside(e, "invoice_claimed", "invoice_no", taken))
             },
             move |_| {
                 for s in [amount, period, invoice] {

@@ -18,9 +18,9 @@ use crate::session::SessionCtx;
 
 /// The rules that produce each figure of the subsidy (shown when the project applied them).
 const FIGURE_RULES: [(&str, &[&str]); 5] = [
-    ("planned", &["R1", "R2"]),
+    ("planned", &["R1", "R1*", "R2"]),
     ("prepayment", &["R3"]),
-    ("final", &["R4", "R6", "R7"]),
+    ("final", &["R1*", "R4", "R6", "R7"]),
     ("balance", &["R5"]),
     ("recovery", &["R5", "R6", "R7"]),
 ];

@@ -457,9 +457,12 @@ pub fn ProvidersPanel() -> impl IntoView {
                                             <td>
                                                 <span class=badge>{provider_status_name(pv.status, l)}</span>
                                                 {pv.status_reason.map(|r| view! { <br /><small class="muted">{r}</small> })}
+                                                {pv.credit_abnormal.then(|| view! { <br /><span class="badge flag">{pick(l, "经营异常", "Abnormal operations")}</span> })}
+                                                {pv.dishonest.then(|| view! { <br /><span class="badge flag">{pick(l, "失信", "Dishonest")}</span> })}
                                             </td>
                                             <td>
                                                 <ProviderStatusForm id=pv.id current=pv.status reload=reload />
+                                                <ProviderCreditForm id=pv.id abnormal=pv.credit_abnormal dishonest=pv.dishonest reload=reload />
                                                 <crate::pages::city_performance::CapabilitiesForm id=pv.id current=pv.capabilities.clone() reload=reload />
                                             </td>
                                         </tr>
@@ -479,8 +482,8 @@ pub fn ProvidersPanel() -> impl IntoView {
             <h2>{tr("服务商资源池", "Provider pool")}</h2>
             <p class="notice">
                 {tr(
-                    "暂停或移出资源池的服务商不能再被指派给企业,也不能签订新的改造合同(平台会拒绝);已有项目照常办理。暂停或移出须说明原因。",
-                    "A suspended or removed provider cannot be assigned to an enterprise or take a new retrofit contract (the platform refuses); existing projects go on. Suspending or removing needs a reason.",
+                    "暂停或移出资源池的服务商不能再被指派给企业,也不能签订新的改造合同(平台会拒绝);已有项目照常办理。暂停或移出须说明原因。被列入经营异常名录或失信名单的服务商(第六条(二))同样不能签订新合同、提交诊断报告或获得奖励,向其拨付的指令不能审批。",
+                    "A suspended or removed provider cannot be assigned to an enterprise or take a new retrofit contract (the platform refuses); existing projects go on. Suspending or removing needs a reason. A provider flagged for abnormal operations or as dishonest (Art. 6(2)) likewise takes no new contract, diagnosis or award, and instructions to it cannot be approved.",
                 )}
             </p>
             <div class="filters">
@@ -517,6 +520,50 @@ pub fn ProvidersPanel() -> impl IntoView {
     }
 }
 
+/// The city sets or lifts a provider's credit flags (第六条(二): 经营异常, 失信).
+#[component]
+fn ProviderCreditForm(id: i64, abnormal: bool, dishonest: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let session = SessionCtx::get();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let abnormal = RwSignal::new(abnormal);
+    let dishonest = RwSignal::new(dishonest);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = PatchProviderRequest {
+            status: None,
+            reason: None,
+            capabilities: None,
+            credit_abnormal: Some(abnormal.get_untracked()),
+            dishonest: Some(dishonest.get_untracked()),
+        };
+        let token = session.token();
+        act(
+            busy,
+            error,
+            reload,
+            async move { api::patch::<_, ProviderView>(&token, &format!("/providers/{id}"), &body).await },
+            |_| {},
+        );
+    };
+    view! {
+        <form class="row-form" id=format!("provider-credit-{id}") on:submit=submit>
+            <label>
+                <input type="checkbox" id=format!("pc-abnormal-{id}") bind:checked=abnormal />
+                {tr("经营异常", "Abnormal operations")}
+            </label>
+            <label>
+                <input type="checkbox" id=format!("pc-dishonest-{id}") bind:checked=dishonest />
+                {tr("失信", "Dishonest")}
+            </label>
+            <button type="submit" class="secondary" id=format!("pc-submit-{id}") disabled=move || busy.get()>
+                {tr("保存信用标记", "Save credit flags")}
+            </button>
+            <ErrorLine error=error />
+        </form>
+    }
+}
+
 /// Change one provider's status, with the reason the server requires to suspend or remove.
 #[component]
 fn ProviderStatusForm(id: i64, current: ProviderStatus, reload: RwSignal<u32>) -> impl IntoView {
@@ -534,6 +581,8 @@ fn ProviderStatusForm(id: i64, current: ProviderStatus, reload: RwSignal<u32>) -
             status: Some(new_status),
             reason: (!reason_text.trim().is_empty()).then(|| reason_text.trim().to_string()),
             capabilities: None,
+            credit_abnormal: None,
+            dishonest: None,
         };
         let token = session.token();
         act(
