@@ -151,6 +151,14 @@ fn ProjectDetail(project: ProjectView, role: Option<Role>, reload: RwSignal<u32>
                 <tr><th>{tr("所属县区", "County")}</th><td>{move || county_name(project.county, lang.get())}</td></tr>
                 <tr><th>{tr("服务商", "Provider")}</th><td>{project.provider_name.clone()}</td></tr>
                 <tr><th>{tr("批次", "Batch")}</th><td>{project.batch_id}</td></tr>
+                <tr id="project-diagnosis">
+                    <th>{tr("依据的诊断报告", "Diagnosis it rests on")}</th>
+                    <td>
+                        {project.diagnosis_id.map_or_else(|| "—".to_string(), |d| format!("#{d}"))}
+                        " "
+                        <small class="muted">{tr("(诊断补贴拨付给该报告的服务商,R10)", "(the diagnosis subsidy goes to this report's provider, R10)")}</small>
+                    </td>
+                </tr>
                 <tr><th>{tr("合同编号", "Contract no.")}</th><td>{project.contract_no.clone()}</td></tr>
                 <tr><th>{tr("合同金额", "Contract amount")}</th><td class="num"><Yuan money=project.contract_amount /></td></tr>
                 <tr><th>{tr("计划合规投资", "Planned eligible investment")}</th><td class="num"><Yuan money=project.planned_eligible_investment /></td></tr>
