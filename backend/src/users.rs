@@ -218,9 +218,14 @@ pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -
     })
 }
 
-/// The account with this exact username (active or not) and its password hash.
+/// The account with this username, without regard to case (active or not), and its password hash.
+/// Uses the unique index on `lower(username)`.
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<(User, String)>, RepoError> {
-    let row = users::table.filter(users::username.eq(username)).select(USER_COLUMNS).first(conn).optional()?;
+    let row = users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .select(USER_COLUMNS)
+        .first(conn)
+        .optional()?;
     row.map(UserRow::into_user).transpose()
 }
 

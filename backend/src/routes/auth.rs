@@ -1,7 +1,8 @@
 //! `POST /auth/login`, `POST /auth/refresh` (public), `POST /auth/logout`, `GET /me`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use dtpilot_api_types::auth::{LoginRequest, RefreshRequest, TokenResponse, UserView};
+use dtpilot_domain::accounts::USERNAME_MAX_CHARS;
 use dtpilot_domain::reference::County;
 
 use crate::app::AppState;
@@ -49,7 +50,9 @@ fn invalid_refresh() -> ApiError {
 }
 
 /// Sign in: an access token (JWT) and a refresh token. Five failures for one username within 15
-/// minutes lock that username for 15 minutes (429).
+/// minutes lock that username for 15 minutes (429); attempts in flight count, so of any number of
+/// simultaneous attempts at most five are checked. One client address: at most 30 failures in 15
+/// minutes. More logins waiting for hashing than can be served within about a second: 503.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -58,31 +61,57 @@ fn invalid_refresh() -> ApiError {
     responses(
         (status = 200, description = "已登录", body = TokenResponse),
         (status = 401, description = "用户名或密码错误(未知用户与错误密码同一回答)"),
-        (status = 429, description = "失败次数过多,该用户名暂时锁定(`Retry-After`)"),
-        (status = 503, description = "登录请求过多,请稍后再试"),
+        (status = 429, description = "失败次数过多(同一用户名 15 分钟内 5 次,含进行中的尝试;同一地址 15 分钟内 30 次),暂时锁定(`Retry-After`)"),
+        (status = 503, description = "等待校验密码的登录超过约一秒的处理能力,请稍后再试(`Retry-After`)"),
     )
 )]
-pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn post_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let LoginRequest { username, password } = body.parse()?;
+    // No account has a longer name: refused at once, stored nowhere.
+    if username.chars().count() > USERNAME_MAX_CHARS {
+        return Err(ApiError::bad_credentials());
+    }
     let now = db::now_utc();
-    let name = username.clone();
-    let (locked, found) = state
+    let key = throttle::username_key(&username);
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let lookup = key.clone();
+    // The attempt reserves its place in the throttle before any hashing (attempts in flight count).
+    let (admission, found) = state
         .db(move |conn| {
-            let recent = throttle::recent_failures(conn, &name)?;
-            Ok((throttle::locked_until(&recent, now), users::find_by_username(conn, &name)?))
+            let admission = throttle::reserve(conn, &lookup, client_ip.as_deref(), now)?;
+            let found = match admission {
+                Ok(_) => users::find_by_username(conn, &lookup)?,
+                Err(_) => None,
+            };
+            Ok((admission, found))
         })
         .await?;
-    if let Some(until) = locked {
-        let secs = u64::try_from((until - now).num_seconds()).unwrap_or(1).max(1);
-        return Err(ApiError::TooManyRequests { retry_after_secs: secs });
-    }
+    let slot = match admission {
+        Ok(slot) => slot,
+        Err(until) => {
+            let secs = u64::try_from((until - now).num_seconds()).unwrap_or(1).max(1);
+            return Err(ApiError::TooManyRequests { retry_after_secs: secs });
+        }
+    };
     // The same argon2 work whether or not the user exists: no timing oracle for usernames.
     let hash = found.as_ref().map_or_else(|| password::dummy_hash().to_string(), |(_, h)| h.clone());
-    let verified = state.auth.hashing(move || password::verify_password(&password, &hash)).await?;
+    let verified = match state.auth.hashing(move || password::verify_password(&password, &hash)).await {
+        Ok(verified) => verified,
+        Err(e) => {
+            // Not served (503): the attempt does not count.
+            state.db(move |conn| Ok(throttle::release(conn, slot)?)).await?;
+            return Err(e);
+        }
+    };
     let user = match found {
         Some((user, _)) if verified && user.active => user,
         _ => {
-            state.db(move |conn| Ok(throttle::record_failure(conn, &username, now)?)).await?;
+            let failed_at = db::now_utc();
+            state.db(move |conn| Ok(throttle::fail(conn, slot, failed_at)?)).await?;
             return Err(ApiError::bad_credentials());
         }
     };
@@ -90,7 +119,7 @@ pub async fn post_login(state: web::Data<AppState>, body: JsonBody<LoginRequest>
     let refresh_token = state
         .db(move |conn| {
             write_transaction(conn, |c| {
-                throttle::clear_failures(c, &username)?;
+                throttle::succeed(c, &key, slot)?;
                 Ok(refresh::issue(c, user_id, None, now)?)
             })
         })
