@@ -21,6 +21,10 @@ use crate::db::schema::users;
 use crate::db::{DbConn, RepoError, now_utc, write_transaction};
 use crate::password::{self, PasswordError};
 
+/// The audit action of every creation or change of a `city`, `finance`, `evaluator` or `admin`
+/// account (SPEC §9.2), recorded besides the `user.*` event.
+pub const PRIVILEGED_ACCOUNT: &str = "privileged_account";
+
 /// A new account as asked for (`POST /users`, `dtpilot create-user`).
 #[derive(Clone)]
 pub struct NewUser {
@@ -185,7 +189,14 @@ pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserEr
 /// username is `Repo(Conflict("username"))`, recognised by the database's unique violation.
 pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -> Result<User, CreateUserError> {
     let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
-    let errors = accounts::new_account_errors(&new.username, &new.password, &new.display_name, new.role, &scope);
+    let errors = accounts::new_account_errors(
+        &new.username,
+        &new.password,
+        &new.display_name,
+        new.role,
+        &scope,
+        password::is_common,
+    );
     if !errors.is_empty() {
         return Err(CreateUserError::Invalid(errors));
     }
@@ -214,6 +225,11 @@ pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -
         let (user, _) = inserted.into_user()?;
         let event = audit::Event::new("user.create", "user", user.id).by(actor).after(&user)?;
         audit::record(conn, event, now)?;
+        // A request that makes a city, finance, evaluator or admin account (admin-only) is marked.
+        if actor.is_some() && accounts::is_privileged(user.role) {
+            let event = audit::Event::new(PRIVILEGED_ACCOUNT, "user", user.id).by(actor).after(&user)?;
+            audit::record(conn, event, now)?;
+        }
         Ok(user)
     })
 }
@@ -285,4 +301,35 @@ pub fn list_users(
         .load::<UserRow>(conn)?;
     let users = rows.into_iter().map(|r| r.into_user().map(|(u, _)| u)).collect::<Result<_, _>>()?;
     Ok((users, total))
+}
+
+/// Whether the records an account would be scoped to exist and the caller may name them: an
+/// enterprise of the caller's county for a `county` caller (else `NotFound`, 404), else any
+/// existing enterprise and provider (else 422 naming the field).
+pub fn check_scope_records(
+    conn: &mut DbConn,
+    caller: &Caller,
+    enterprise_id: Option<i64>,
+    provider_id: Option<i64>,
+) -> Result<(), crate::error::ApiError> {
+    use crate::db::schema::{enterprises, providers};
+    use crate::error::ApiError;
+    if let Some(id) = enterprise_id {
+        let county: Option<String> =
+            enterprises::table.find(id).select(enterprises::county).first(conn).optional().map_err(RepoError::from)?;
+        match (caller.role, county) {
+            (Role::County, Some(c)) if caller.county.map(County::code) == Some(c.as_str()) => {}
+            (Role::County, _) => return Err(ApiError::NotFound),
+            (_, None) => return Err(ApiError::field("enterprise_id", "企业不存在")),
+            (_, Some(_)) => {}
+        }
+    }
+    if let Some(id) = provider_id {
+        let found: Option<i64> =
+            providers::table.find(id).select(providers::id).first(conn).optional().map_err(RepoError::from)?;
+        if found.is_none() {
+            return Err(ApiError::field("provider_id", "服务商不存在"));
+        }
+    }
+    Ok(())
 }

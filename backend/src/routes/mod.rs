@@ -163,7 +163,7 @@ route_table! {
     Post  "/api/v1/auth/refresh"                       => auth::post_refresh,                   Public, None;
     Post  "/api/v1/auth/logout"                        => auth::post_logout,                    AnySignedIn, None;
     Get   "/api/v1/me"                                 => auth::get_me,                         AnySignedIn, None;
-    Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City]), None;
+    Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City, Role::County]), None;
     Get   "/api/v1/users"                              => users::get_users,                     Roles(&[Role::Admin, Role::City]), None;
     Get   "/api/v1/audit"                              => audit::get_audit_events,              Roles(&[Role::City, Role::Admin]), None;
     Get   "/api/v1/audit/verify"                       => audit::get_audit_verification,        Roles(&[Role::City, Role::Admin]), None;
@@ -267,6 +267,9 @@ mod tests {
                 assert!(!roles.is_empty(), "{}: a role list must name a role", r.path);
             }
         }
-        assert_eq!(find(Method::Post, "/api/v1/users").map(|r| r.who), Some(Roles(&[Role::Admin, Role::City])));
+        assert_eq!(
+            find(Method::Post, "/api/v1/users").map(|r| r.who),
+            Some(Roles(&[Role::Admin, Role::City, Role::County]))
+        );
     }
 }

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use dtpilot_api_types::FieldError;
 use dtpilot_api_types::auth::{CreateUserRequest, UserView};
 use dtpilot_api_types::programme::Page;
+use dtpilot_domain::accounts::{self, AccountError};
 use dtpilot_domain::state::Role;
 use serde::Deserialize;
 
@@ -52,8 +53,10 @@ pub async fn get_users(state: web::Data<AppState>, caller: Caller, req: HttpRequ
     Ok(HttpResponse::Ok().json(paging.page(list.into_iter().map(user_view).collect(), total)))
 }
 
-/// Create an account of any role, scoped by `county`, `enterprise_id` or `provider_id` as the
-/// role requires. Only an admin may create an admin.
+/// Create an account: `admin` of every role, `city` of `county`, `provider` and `enterprise`,
+/// `county` of `enterprise` for enterprises of its own county (SPEC §9.2). The enterprise or
+/// provider named must exist (422). Creating a privileged account is also audited as
+/// `privileged_account`.
 #[utoipa::path(
     post,
     path = "/api/v1/users",
@@ -61,8 +64,10 @@ pub async fn get_users(state: web::Data<AppState>, caller: Caller, req: HttpRequ
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "已创建", body = UserView),
-        (status = 403, description = "角色无权,或非管理员创建管理员账号"),
-        (status = 409, description = "用户名已被使用"),
+        (status = 403, description = "角色无权创建该类账号(市工信局、市财政局、评测机构和管理员账号仅管理员可建)"),
+        (status = 404, description = "县级账号:企业不在本县区"),
+        (status = 409, description = "用户名已被使用(不区分大小写)"),
+        (status = 422, description = "字段不合规;密码太弱时 code 为 weak_password;企业或服务商不存在"),
     )
 )]
 pub async fn post_user(
@@ -70,12 +75,17 @@ pub async fn post_user(
     caller: Caller,
     body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin, Role::City])?;
+    caller.require(&[Role::Admin, Role::City, Role::County])?;
     let req = body.parse()?;
-    // The bureau manages the pilot's accounts; only the platform operator makes operators.
-    if req.role == Role::Admin && caller.role != Role::Admin {
-        return Err(ApiError::Forbidden("只有平台管理员可以创建管理员账号".into()));
+    if !accounts::may_create(caller.role, req.role) {
+        return Err(ApiError::Forbidden(if accounts::is_privileged(req.role) {
+            "只有平台管理员可以创建市工信局、市财政局、评测机构和管理员账号".into()
+        } else {
+            "当前角色无权创建该类账号".into()
+        }));
     }
+    let (enterprise_id, provider_id, who) = (req.enterprise_id, req.provider_id, caller.clone());
+    state.db(move |conn| users::check_scope_records(conn, &who, enterprise_id, provider_id)).await?;
     let new = NewUser {
         username: req.username,
         password: req.password,
@@ -97,13 +107,30 @@ pub async fn post_user(
         .await??;
     match created {
         Ok(user) => Ok(HttpResponse::Created().json(user_view(user))),
-        Err(CreateUserError::Invalid(errors)) => {
-            Err(ApiError::invalid(errors.iter().map(|e| FieldError::from(e.to_field_error())).collect()))
+        Err(e) => Err(create_error(e)),
+    }
+}
+
+/// 422 (`weak_password` when the password is what is wrong), 409 `duplicate_username`.
+pub(crate) fn create_error(e: CreateUserError) -> ApiError {
+    match e {
+        CreateUserError::Invalid(errors) => invalid_account(&errors),
+        CreateUserError::Repo(RepoError::Conflict(_)) => ApiError::Conflict {
+            code: "duplicate_username",
+            detail: "用户名已被使用(不区分大小写)".into(),
+        },
+        CreateUserError::Repo(e) => e.into(),
+        CreateUserError::Password(e) => ApiError::internal(e),
+    }
+}
+
+/// A 422 of account field errors; its code is `weak_password` when a password is too weak.
+pub(crate) fn invalid_account(errors: &[AccountError]) -> ApiError {
+    let weak = errors.iter().any(AccountError::is_weak_password);
+    match ApiError::invalid(errors.iter().map(|e| FieldError::from(e.to_field_error())).collect()) {
+        ApiError::Unprocessable { detail, errors, .. } if weak => {
+            ApiError::Unprocessable { code: "weak_password", detail, errors }
         }
-        Err(CreateUserError::Repo(RepoError::Conflict(_))) => {
-            Err(ApiError::Conflict { code: "duplicate_username", detail: "用户名已被使用".into() })
-        }
-        Err(CreateUserError::Repo(e)) => Err(e.into()),
-        Err(CreateUserError::Password(e)) => Err(ApiError::internal(e)),
+        other => other,
     }
 }
