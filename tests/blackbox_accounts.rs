@@ -129,3 +129,134 @@ support::both_databases! {
         }
     }
 }
+
+/// `(access, refresh, whole answer)` of a sign-in that must succeed.
+fn sign_in(w: &World, name: &str, password: &str) -> (String, String, Value) {
+    let resp = w.server.post_json("/api/v1/auth/login", &json!({"username": name, "password": password}));
+    assert_eq!(resp.status().as_u16(), 200, "login {name}");
+    let body: Value = resp.json().expect("json");
+    (
+        body["access_token"].as_str().expect("access").into(),
+        body["refresh_token"].as_str().expect("refresh").into(),
+        body,
+    )
+}
+
+fn refresh_status(w: &World, token: &str) -> u16 {
+    w.server.post_json("/api/v1/auth/refresh", &json!({ "refresh_token": token })).status().as_u16()
+}
+
+fn user_id(w: &World, token: &str) -> i64 {
+    id_of(&w.get_json("/me", token))
+}
+
+support::both_databases! {
+    /// Issue 11: no account could be disabled. Deactivation revokes every session at once: the
+    /// access token stops working, refresh fails, and sign-in answers the 401 of a wrong password.
+    fn deactivated_accounts_lose_every_session_at_once(url: &str) {
+        let w = World::new(url);
+        let city = w.user("city1", "city", json!({}));
+        w.user("county1", "county", json!({"county": "luzhou"}));
+        let (access, refresh, _) = sign_in(&w, "county1", PW);
+        let id = user_id(&w, &access);
+        let changed = w.patch(&format!("/users/{id}"), &city, &json!({"active": false}));
+        assert_eq!(changed.status().as_u16(), 200);
+        let changed: Value = changed.json().expect("json");
+        assert_eq!(changed["active"], false);
+        let (status, code, _) = problem(w.get("/me", &access));
+        assert_eq!((status, code.as_str()), (401, "unauthenticated"));
+        assert_eq!(w.get("/enterprises", &access).status().as_u16(), 401);
+        assert_eq!(refresh_status(&w, &refresh), 401);
+        let refused: Value = w.server.post_json("/api/v1/auth/login", &json!({"username": "county1", "password": PW})).json().expect("json");
+        let wrong: Value = w.server.post_json("/api/v1/auth/login", &json!({"username": "nobody", "password": PW})).json().expect("json");
+        assert_eq!(refused, wrong, "a deactivated account answers as a wrong password");
+        // Reactivated: it signs in again, the old sessions stay dead.
+        assert_eq!(w.patch(&format!("/users/{id}"), &city, &json!({"active": true, "display_name": "潞州区工信局"})).status().as_u16(), 200);
+        let (access, _, body) = sign_in(&w, "county1", PW);
+        assert_eq!(body["must_change_password"], false);
+        assert_eq!(w.get_json("/me", &access)["display_name"], "潞州区工信局");
+        assert_eq!(refresh_status(&w, &refresh), 401);
+
+        // The city changes only the roles it may create, and grants only those.
+        let fin = world::login(&w.server, "root");
+        let fin_id = id_of(&w.ok("/users", &fin, &json!({"username": "fin1", "password": PW, "role": "finance", "display_name": "财政"}), 201));
+        for (target, body) in [(fin_id, json!({"active": false})), (id, json!({"role": "finance"}))] {
+            let (status, code, _) = problem(w.patch(&format!("/users/{target}"), &city, &body));
+            assert_eq!((status, code.as_str()), (403, "forbidden"), "{target} {body}");
+        }
+        let (status, _, body) = problem(w.patch(&format!("/users/{id}"), &city, &json!({"role": "provider"})));
+        assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("role")), "{body}");
+        let (status, _, _) = problem(w.patch(&format!("/users/{id}"), &city, &json!({})));
+        assert_eq!(status, 422);
+        let (status, _, _) = problem(w.patch("/users/999999", &city, &json!({"active": false})));
+        assert_eq!(status, 404);
+        let root_id = user_id(&w, &w.admin);
+        let (status, code, _) = problem(w.patch(&format!("/users/{root_id}"), &w.admin, &json!({"active": false})));
+        assert_eq!((status, code.as_str()), (409, "own_account"));
+        // A role change (admin) invalidates the tokens that carry the old role.
+        let (fin_access, _, _) = sign_in(&w, "fin1", PW);
+        assert_eq!(w.patch(&format!("/users/{fin_id}"), &w.admin, &json!({"role": "evaluator"})).status().as_u16(), 200);
+        assert_eq!(w.get("/payments", &fin_access).status().as_u16(), 401);
+        let (eval_access, _, body) = sign_in(&w, "fin1", PW);
+        assert_eq!(body["user"]["role"], "evaluator");
+        assert_eq!(w.get("/me", &eval_access).status().as_u16(), 200);
+        let actions = audit_actions(&w, fin_id);
+        assert!(actions.iter().filter(|a| *a == "privileged_account").count() >= 2, "{actions:?}");
+        assert!(audit_actions(&w, id).iter().any(|a| a == "user.update"));
+    }
+}
+
+support::both_databases! {
+    /// Issue 11: no password could be reset. A one-time password revokes the sessions; its sign-in
+    /// carries `must_change_password: true` and every call but `POST /me/password` answers 403
+    /// `password_change_required` until it is changed; the change revokes the other sessions.
+    fn one_time_passwords_must_be_changed_before_anything_else(url: &str) {
+        let w = World::new(url);
+        let city = w.user("city1", "city", json!({}));
+        w.user("county1", "county", json!({"county": "luzhou"}));
+        let (old_access, old_refresh, _) = sign_in(&w, "county1", PW);
+        let id = user_id(&w, &old_access);
+        let reset = |password: &str| w.post(&format!("/users/{id}/password"), &city, &json!({ "password": password }));
+        let (status, code, _) = problem(reset("basketball"));
+        assert_eq!((status, code.as_str()), (422, "weak_password"));
+        assert_eq!(reset("Temp-Pass-2026").status().as_u16(), 204);
+        assert_eq!(refresh_status(&w, &old_refresh), 401);
+        let (status, code, _) = problem(w.get("/enterprises", &old_access));
+        assert_eq!((status, code.as_str()), (403, "password_change_required"));
+        assert_eq!(w.server.post_json("/api/v1/auth/login", &json!({"username": "county1", "password": PW})).status().as_u16(), 401);
+
+        let (a, a_refresh, body) = sign_in(&w, "county1", "Temp-Pass-2026");
+        assert_eq!(body["must_change_password"], true);
+        let (_, b_refresh, _) = sign_in(&w, "county1", "Temp-Pass-2026");
+        for path in ["/enterprises", "/me", "/dashboard"] {
+            let (status, code, _) = problem(w.get(path, &a));
+            assert_eq!((status, code.as_str()), (403, "password_change_required"), "{path}");
+        }
+        let change = |current: &str, new: &str| {
+            w.post("/me/password", &a, &json!({"current_password": current, "new_password": new}))
+        };
+        let (status, code, body) = problem(change("Not-The-Password-1", "Brand-New-Secret-7"));
+        assert_eq!((status, code.as_str(), body["errors"][0]["field"].as_str()), (422, "wrong_password", Some("current_password")));
+        for weak in ["1q2w3e4r5t", "short-1", "my-county1-pass", "Temp-Pass-2026"] {
+            let (status, code, body) = problem(change("Temp-Pass-2026", weak));
+            assert_eq!((status, code.as_str(), body["errors"][0]["field"].as_str()), (422, "weak_password", Some("new_password")), "{weak}");
+        }
+        assert_eq!(change("Temp-Pass-2026", "Brand-New-Secret-7").status().as_u16(), 204);
+        // This session goes on; the other one is revoked.
+        assert_eq!(w.get("/enterprises", &a).status().as_u16(), 200);
+        assert_eq!(refresh_status(&w, &b_refresh), 401);
+        assert_eq!(refresh_status(&w, &a_refresh), 200);
+        let (_, _, body) = sign_in(&w, "county1", "Brand-New-Secret-7");
+        assert_eq!(body["must_change_password"], false);
+        // Any signed-in user changes its own password.
+        assert_eq!(w.post("/me/password", &city, &json!({"current_password": PW, "new_password": "City-Secret-2027"})).status().as_u16(), 204);
+        sign_in(&w, "city1", "City-Secret-2027");
+        // The city resets no administrator's password; the events say nothing of passwords.
+        let root_id = user_id(&w, &w.admin);
+        let (status, _, _) = problem(w.post(&format!("/users/{root_id}/password"), &city, &json!({"password": "Temp-Pass-2026"})));
+        assert_eq!(status, 403);
+        let page = w.get_json(&format!("/audit?entity_type=user&entity_id={id}&per_page=100"), &w.admin).to_string();
+        assert!(page.contains("user.password_reset") && page.contains("user.password_change"), "{page}");
+        assert!(!page.contains("Temp-Pass-2026") && !page.contains("argon2"), "{page}");
+    }
+}

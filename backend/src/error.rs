@@ -17,6 +17,10 @@ pub enum ApiError {
     /// 403: the caller's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// 403 `password_change_required`: signed in with a one-time password, which must be changed
+    /// first (`POST /me/password`).
+    #[error("请先修改一次性密码")]
+    PasswordChangeRequired,
     /// 404: unknown, or outside the caller's scope.
     #[error("资源不存在")]
     NotFound,
@@ -83,6 +87,7 @@ impl ApiError {
             ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed_request", "请求格式错误"),
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "未登录或登录已失效"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "无权执行此操作"),
+            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required", "须先修改密码"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "资源不存在"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code, "操作冲突"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁"),

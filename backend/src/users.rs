@@ -66,6 +66,8 @@ pub struct User {
     pub provider_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// A one-time password was set: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 /// Why an account was not created.
@@ -100,6 +102,7 @@ type UserColumns = (
     users::provider_id,
     users::active,
     users::created_at,
+    users::must_change_password,
 );
 
 const USER_COLUMNS: UserColumns = (
@@ -113,6 +116,7 @@ const USER_COLUMNS: UserColumns = (
     users::provider_id,
     users::active,
     users::created_at,
+    users::must_change_password,
 );
 
 #[derive(Queryable)]
@@ -127,6 +131,7 @@ struct UserRow {
     provider_id: Option<i64>,
     active: bool,
     created_at: NaiveDateTime,
+    must_change_password: bool,
 }
 
 #[derive(Insertable)]
@@ -171,6 +176,7 @@ impl UserRow {
             provider_id: self.provider_id,
             active: self.active,
             created_at: self.created_at.and_utc(),
+            must_change_password: self.must_change_password,
         };
         Ok((user, self.password_hash))
     }
@@ -243,6 +249,84 @@ pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<(Use
         .first(conn)
         .optional()?;
     row.map(UserRow::into_user).transpose()
+}
+
+/// The account with this id (active or not) and its password hash; `NotFound` when there is none.
+pub fn find_with_hash(conn: &mut DbConn, id: i64) -> Result<(User, String), RepoError> {
+    users::table.find(id).select(USER_COLUMNS).first::<UserRow>(conn)?.into_user()
+}
+
+/// What every request checks about its caller's account ([`crate::auth::Caller`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStatus {
+    pub active: bool,
+    pub must_change_password: bool,
+    pub role: String,
+    pub county: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+}
+
+/// The status of account `id` (one primary-key read); `None` when there is none.
+pub fn account_status(conn: &mut DbConn, id: i64) -> Result<Option<AccountStatus>, RepoError> {
+    let row = users::table
+        .find(id)
+        .select((
+            users::active,
+            users::must_change_password,
+            users::role,
+            users::county,
+            users::enterprise_id,
+            users::provider_id,
+        ))
+        .first::<(bool, bool, String, Option<String>, Option<i64>, Option<i64>)>(conn)
+        .optional()?;
+    Ok(row.map(|(active, must_change_password, role, county, enterprise_id, provider_id)| AccountStatus {
+        active,
+        must_change_password,
+        role,
+        county,
+        enterprise_id,
+        provider_id,
+    }))
+}
+
+/// Change an account's active flag, display name and role (already checked).
+pub fn update_fields(
+    conn: &mut DbConn,
+    id: i64,
+    active: bool,
+    display_name: &str,
+    role: Role,
+    now: NaiveDateTime,
+) -> Result<User, RepoError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::active.eq(active),
+            users::display_name.eq(display_name),
+            users::role.eq(role.code()),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_by_id(conn, id)
+}
+
+/// Store a new password hash; `must_change`: it is a one-time password.
+pub fn set_password_hash(
+    conn: &mut DbConn,
+    id: i64,
+    password_hash: &str,
+    must_change: bool,
+    now: NaiveDateTime,
+) -> Result<User, RepoError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::must_change_password.eq(must_change),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_by_id(conn, id)
 }
 
 /// The account with this id (active or not); `NotFound` when there is none.

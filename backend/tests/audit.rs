@@ -21,7 +21,7 @@ fn migrated(url: &str, size: u32) -> DbPool {
 }
 
 fn caller(user_id: i64, role: Role) -> Caller {
-    Caller { user_id, role, county: None, enterprise_id: None, provider_id: None }
+    Caller { user_id, role, county: None, enterprise_id: None, provider_id: None, session: None }
 }
 
 /// One event in its own write transaction; returns its seq.

@@ -7,8 +7,9 @@ pub mod jwt;
 pub mod refresh;
 pub mod throttle;
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
@@ -29,8 +30,18 @@ const INITIAL_HASH_NANOS: u64 = 50_000_000;
 /// At most this many requests per hashing slot, however fast hashing is.
 const MAX_QUEUE_PER_SLOT: usize = 64;
 
-/// Keys and the bound on concurrent password hashing.
+/// How long a request may rely on an account status read by an earlier one. Changes made by this
+/// server take effect at once ([`Auth::forget_status`]); another server of a deployment sees them
+/// within this time.
+pub const STATUS_TTL: Duration = Duration::from_secs(2);
+/// The cache of account statuses is emptied when it holds more than this many.
+const STATUS_CACHE_MAX: usize = 10_000;
+
+type StatusCache = HashMap<i64, (Option<crate::users::AccountStatus>, Instant)>;
+
+/// Keys, the bound on concurrent password hashing and the account statuses lately read.
 pub struct Auth {
+    statuses: Mutex<StatusCache>,
     pub keys: JwtKeys,
     hashing: Arc<Semaphore>,
     slots: usize,
@@ -68,7 +79,27 @@ impl Auth {
             slots,
             admitted: Arc::new(AtomicUsize::new(0)),
             hash_nanos: AtomicU64::new(INITIAL_HASH_NANOS),
+            statuses: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The status of account `id` if read within [`STATUS_TTL`].
+    pub fn cached_status(&self, id: i64) -> Option<Option<crate::users::AccountStatus>> {
+        let cache = self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.get(&id).filter(|(_, at)| at.elapsed() < STATUS_TTL).map(|(s, _)| s.clone())
+    }
+
+    pub fn remember_status(&self, id: i64, status: Option<crate::users::AccountStatus>) {
+        let mut cache = self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= STATUS_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(id, (status, Instant::now()));
+    }
+
+    /// Account `id` changed: the next request reads it again.
+    pub fn forget_status(&self, id: i64) {
+        self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&id);
     }
 
     fn busy() -> ApiError {

@@ -1,11 +1,13 @@
 //! `POST /auth/login`, `POST /auth/refresh` (public), `POST /auth/logout`, `GET /me`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use dtpilot_api_types::auth::{LoginRequest, RefreshRequest, TokenResponse, UserView};
-use dtpilot_domain::accounts::USERNAME_MAX_CHARS;
+use dtpilot_api_types::FieldError;
+use dtpilot_api_types::auth::{ChangePasswordRequest, LoginRequest, RefreshRequest, TokenResponse, UserView};
+use dtpilot_domain::accounts::{self, USERNAME_MAX_CHARS};
 use dtpilot_domain::reference::County;
 
 use crate::app::AppState;
+use crate::audit;
 use crate::auth::refresh::{self, Rotation};
 use crate::auth::{Caller, jwt, throttle};
 use crate::db::{self, write_transaction};
@@ -30,11 +32,13 @@ fn view(u: User) -> UserView {
 fn tokens(
     state: &AppState,
     user: User,
-    refresh_token: String,
+    (refresh_token, family): (String, String),
     now: chrono::NaiveDateTime,
 ) -> Result<TokenResponse, ApiError> {
-    let claims =
+    let mut claims =
         jwt::claims_for(user.id, user.role.code(), user.county.map(County::code), user.enterprise_id, user.provider_id);
+    claims.sid = Some(family);
+    let must_change_password = user.must_change_password;
     let access_token = state.auth.keys.issue(claims, now.and_utc().timestamp()).map_err(ApiError::internal)?;
     Ok(TokenResponse {
         access_token,
@@ -42,6 +46,7 @@ fn tokens(
         token_type: "Bearer".into(),
         expires_in: state.auth.keys.access_ttl_secs,
         user: view(user),
+        must_change_password,
     })
 }
 
@@ -120,7 +125,8 @@ pub async fn post_login(
         .db(move |conn| {
             write_transaction(conn, |c| {
                 throttle::succeed(c, &key, slot)?;
-                Ok(refresh::issue(c, user_id, None, now)?)
+                let family = refresh::new_family();
+                Ok((refresh::issue(c, user_id, Some(&family), now)?, family))
             })
         })
         .await?;
@@ -149,13 +155,13 @@ pub async fn post_refresh(
         .db(move |conn| {
             write_transaction(conn, |c| {
                 let rotation = refresh::rotate(c, &refresh_token, now)?;
-                let Rotation::Rotated { user_id, token } = rotation else { return Ok(None) };
+                let Rotation::Rotated { user_id, token, family } = rotation else { return Ok(None) };
                 let user = users::find_by_id(c, user_id)?;
                 if !user.active {
                     refresh::revoke_user(c, user_id, now)?;
                     return Ok(None);
                 }
-                Ok(Some((user, token)))
+                Ok(Some((user, (token, family))))
             })
         })
         .await?;
@@ -204,4 +210,95 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 
 pub(crate) fn user_view(u: User) -> UserView {
     view(u)
+}
+
+/// Change one's own password (any signed-in user, also one signed in with a one-time password):
+/// the current password is checked (and counted like a sign-in: 5 wrong ones lock for 15
+/// minutes), the new one must pass the password rules and differ from it. The account's other
+/// sessions are revoked; this one stays.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/password",
+    tag = "auth",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "已修改"),
+        (status = 422, description = "当前密码错误(`wrong_password`),或新密码太弱(`weak_password`)"),
+        (status = 429, description = "失败次数过多,暂时锁定(`Retry-After`)"),
+    )
+)]
+pub async fn post_me_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: JsonBody<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangePasswordRequest { current_password, new_password } = body.parse()?;
+    let id = caller.user_id;
+    let now = db::now_utc();
+    let (user, hash) = state.db(move |conn| Ok(users::find_with_hash(conn, id)?)).await?;
+    let weak = |message: String| ApiError::Unprocessable {
+        code: "weak_password",
+        detail: message.clone(),
+        errors: vec![FieldError::new("new_password", message)],
+    };
+    if new_password == current_password {
+        return Err(weak("新密码不能与当前密码相同".into()));
+    }
+    match accounts::check_password(&new_password, &user.username, password::is_common) {
+        Ok(()) => {}
+        Err(e) if e.is_weak_password() => return Err(weak(e.to_string())),
+        Err(e) => {
+            return Err(ApiError::invalid(vec![FieldError::new("new_password", e.to_string())]));
+        }
+    }
+    let key = throttle::username_key(&user.username);
+    let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let lookup = key.clone();
+    let slot = match state.db(move |conn| Ok(throttle::reserve(conn, &lookup, client_ip.as_deref(), now)?)).await? {
+        Ok(slot) => slot,
+        Err(until) => {
+            let secs = u64::try_from((until - now).num_seconds()).unwrap_or(1).max(1);
+            return Err(ApiError::TooManyRequests { retry_after_secs: secs });
+        }
+    };
+    let checked = state
+        .auth
+        .hashing(move || {
+            password::verify_password(&current_password, &hash)
+                .then(|| password::hash_password(&new_password))
+                .transpose()
+        })
+        .await;
+    let new_hash = match checked {
+        Ok(Ok(Some(new_hash))) => new_hash,
+        Ok(Ok(None)) => {
+            state.db(move |conn| Ok(throttle::fail(conn, slot, db::now_utc())?)).await?;
+            return Err(ApiError::Unprocessable {
+                code: "wrong_password",
+                detail: "当前密码错误".into(),
+                errors: vec![FieldError::new("current_password", "当前密码错误")],
+            });
+        }
+        Ok(Err(e)) => return Err(ApiError::internal(e)),
+        Err(e) => {
+            state.db(move |conn| Ok(throttle::release(conn, slot)?)).await?;
+            return Err(e);
+        }
+    };
+    let session = caller.session.clone();
+    state
+        .db(move |conn| {
+            write_transaction(conn, |c| -> Result<(), ApiError> {
+                throttle::succeed(c, &key, slot)?;
+                let after = users::set_password_hash(c, id, &new_hash, false, now)?;
+                refresh::revoke_user_except(c, id, session.as_deref(), now)?;
+                let event = audit::Event::new("user.password_change", "user", id).by(Some(&caller)).after(&after)?;
+                audit::record(c, event, now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    state.auth.forget_status(id);
+    Ok(HttpResponse::NoContent().finish())
 }
