@@ -66,7 +66,9 @@ pub struct User {
     pub provider_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
-    /// A one-time password was set: it must be changed before anything else.
+    /// A one-time password was set: it must be changed before anything else. (Not in the audit
+    /// views: the events' names say when it changes.)
+    #[serde(skip_serializing)]
     pub must_change_password: bool,
 }
 
