@@ -310,9 +310,46 @@ support::both_databases! {
         assert_eq!(count(&answers, 401) + busy.len(), answers.len(), "{answers:?}");
         for (_, retry, took) in &busy {
             assert!(retry.as_deref().and_then(|r| r.parse::<u64>().ok()).is_some_and(|r| r >= 1), "Retry-After {retry:?}");
-            assert!(*took < Duration::from_secs(5), "a 503 took {took:?}");
+            // Without waiting for hashing (before: after 15 s). What time it takes is the throttle's
+            // reservation in the database, which 240 requests share with the failures' writes on a
+            // pool of 4 connections: seconds on a loaded machine.
+            assert!(*took < Duration::from_secs(10), "a 503 took {took:?}");
         }
         // The refused attempts were not counted: that address may still try.
         assert_eq!(login_from(&server, "127.0.1.1", "flood0", "wrong-password").status().as_u16(), 401);
+    }
+}
+
+support::both_databases! {
+    /// SPEC §9.2 audit of access: sign-ins (success and failure, never the password), sign-outs and
+    /// refresh replays are audit events.
+    fn sign_ins_sign_outs_and_replays_are_audited(url: &str) {
+        let server = Server::start(url);
+        create_admin(&server, url, "root");
+        assert_eq!(login(&server, "root", "Wrong-Secret-77").status().as_u16(), 401);
+        assert_eq!(login(&server, "ghost", "Wrong-Secret-77").status().as_u16(), 401);
+        let (admin, first) = tokens(&server, "root");
+        assert_eq!(refresh(&server, &first).status().as_u16(), 200);
+        assert_eq!(refresh(&server, &first).status().as_u16(), 401);
+        let (_, other) = tokens(&server, "root");
+        assert_eq!(post(&server, "/api/v1/auth/logout", &admin, &json!({ "refresh_token": other })).status().as_u16(), 204);
+        let events = |action: &str| -> Vec<Value> {
+            let page: Value = get(&server, &format!("/api/v1/audit?action={action}&per_page=100"), Some(&admin)).json().expect("json");
+            page["items"].as_array().cloned().unwrap_or_default()
+        };
+        let failed = events("auth.login_failed");
+        let mut names: Vec<&str> = failed.iter().filter_map(|e| e["after"]["username"].as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["ghost", "root"]);
+        assert_eq!(failed[0]["after"]["client_ip"], "127.0.0.1");
+        let text = serde_json::to_string(&failed).expect("json");
+        assert!(!text.contains("Wrong-Secret-77"), "{text}");
+        assert_eq!(events("auth.login").len(), 2);
+        assert_eq!(events("auth.refresh_replay").len(), 1);
+        let logout = events("auth.logout");
+        assert_eq!(logout.len(), 1);
+        assert_eq!(logout[0]["actor_role"], "admin");
+        let verified: Value = get(&server, "/api/v1/audit/verify", Some(&admin)).json().expect("json");
+        assert_eq!(verified["ok"], true);
     }
 }

@@ -127,6 +127,10 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized { .. } => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
+            // No database connection within the pool's timeout: worth another try shortly.
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
             _ => {}
         }
         response.json(self.problem())

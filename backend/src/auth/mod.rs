@@ -27,6 +27,9 @@ const HASH_QUEUE_TIMEOUT: Duration = Duration::from_secs(3);
 const QUEUE_DRAIN: Duration = Duration::from_secs(1);
 /// The first guess of one hash's duration, until one has been measured.
 const INITIAL_HASH_NANOS: u64 = 50_000_000;
+/// At least this many requests per hashing slot, however slow hashing is (a few simultaneous
+/// sign-ins, e.g. the demo's six, are never refused).
+const MIN_QUEUE_PER_SLOT: usize = 4;
 /// At most this many requests per hashing slot, however fast hashing is.
 const MAX_QUEUE_PER_SLOT: usize = 64;
 
@@ -63,7 +66,8 @@ impl Drop for Admitted {
 /// Pure: how many requests may be admitted to hashing so that they are all served within
 /// [`QUEUE_DRAIN`], given `slots` parallel hashes of `hash_nanos` each (at least one per slot).
 pub fn queue_limit(slots: usize, hash_nanos: u64) -> usize {
-    let per_slot = (QUEUE_DRAIN.as_nanos() / u128::from(hash_nanos.max(1))).clamp(1, MAX_QUEUE_PER_SLOT as u128);
+    let per_slot = (QUEUE_DRAIN.as_nanos() / u128::from(hash_nanos.max(1)))
+        .clamp(MIN_QUEUE_PER_SLOT as u128, MAX_QUEUE_PER_SLOT as u128);
     slots * per_slot as usize
 }
 
@@ -148,8 +152,8 @@ mod tests {
     fn the_queue_holds_about_a_second_of_hashing() {
         assert_eq!(queue_limit(2, 50_000_000), 40);
         assert_eq!(queue_limit(4, 250_000_000), 16);
-        // A very slow hash still admits one per slot; a very fast one at most 64 per slot.
-        assert_eq!(queue_limit(2, 5_000_000_000), 2);
+        // A very slow hash still admits four per slot; a very fast one at most 64 per slot.
+        assert_eq!(queue_limit(2, 5_000_000_000), 8);
         assert_eq!(queue_limit(2, 1_000), 128);
         assert_eq!(queue_limit(1, 0), 64);
     }

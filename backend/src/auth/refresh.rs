@@ -52,8 +52,8 @@ pub enum Rotation {
     Rotated { user_id: i64, token: String, family: String },
     /// Unknown, expired or revoked.
     Invalid,
-    /// Already used: the family is now revoked.
-    Replayed,
+    /// Already used: the family (of `user_id`) is now revoked.
+    Replayed { user_id: i64 },
 }
 
 /// id, user, family, expiry, used, revoked.
@@ -82,7 +82,7 @@ pub fn rotate(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Rota
     };
     if claimed != 1 {
         revoke_family(conn, &family, now)?;
-        return Ok(Rotation::Replayed);
+        return Ok(Rotation::Replayed { user_id });
     }
     let token = issue(conn, user_id, Some(&family), now)?;
     Ok(Rotation::Rotated { user_id, token, family })

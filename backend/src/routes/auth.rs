@@ -50,6 +50,31 @@ fn tokens(
     })
 }
 
+/// The account as the actor of its own sign-in's audit event.
+fn as_caller(user: &User, session: Option<String>) -> Caller {
+    Caller {
+        user_id: user.id,
+        role: user.role,
+        county: user.county,
+        enterprise_id: user.enterprise_id,
+        provider_id: user.provider_id,
+        session,
+    }
+}
+
+/// A failed sign-in in the audit log: the username tried (as counted, at most 64 characters) and
+/// the client address — never the password.
+fn audit_failed_login(
+    conn: &mut db::DbConn,
+    key: &str,
+    client_ip: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    let detail = serde_json::json!({ "username": key, "client_ip": client_ip });
+    audit::record(conn, audit::Event::new("auth.login_failed", "login", key).after(&detail)?, at)?;
+    Ok(())
+}
+
 fn invalid_refresh() -> ApiError {
     ApiError::Unauthorized { code: "invalid_refresh_token", detail: "登录已失效,请重新登录" }
 }
@@ -83,6 +108,7 @@ pub async fn post_login(
     let now = db::now_utc();
     let key = throttle::username_key(&username);
     let client_ip = req.peer_addr().map(|a| a.ip().to_string());
+    let address = client_ip.clone();
     let lookup = key.clone();
     // The attempt reserves its place in the throttle before any hashing (attempts in flight count).
     let (admission, found) = state
@@ -116,17 +142,27 @@ pub async fn post_login(
         Some((user, _)) if verified && user.active => user,
         _ => {
             let failed_at = db::now_utc();
-            state.db(move |conn| Ok(throttle::fail(conn, slot, failed_at)?)).await?;
+            state
+                .db(move |conn| {
+                    write_transaction(conn, |c| {
+                        throttle::fail(c, slot, failed_at)?;
+                        audit_failed_login(c, &key, address.as_deref(), failed_at)
+                    })
+                })
+                .await?;
             return Err(ApiError::bad_credentials());
         }
     };
     let user_id = user.id;
+    let family = refresh::new_family();
+    let actor = as_caller(&user, Some(family.clone()));
     let refresh_token = state
         .db(move |conn| {
-            write_transaction(conn, |c| {
+            write_transaction(conn, |c| -> Result<_, ApiError> {
                 throttle::succeed(c, &key, slot)?;
-                let family = refresh::new_family();
-                Ok((refresh::issue(c, user_id, Some(&family), now)?, family))
+                let token = refresh::issue(c, user_id, Some(&family), now)?;
+                audit::record(c, audit::Event::new("auth.login", "user", user_id).by(Some(&actor)), now)?;
+                Ok((token, family))
             })
         })
         .await?;
@@ -154,8 +190,15 @@ pub async fn post_refresh(
     let outcome = state
         .db(move |conn| {
             write_transaction(conn, |c| {
-                let rotation = refresh::rotate(c, &refresh_token, now)?;
-                let Rotation::Rotated { user_id, token, family } = rotation else { return Ok(None) };
+                let (user_id, token, family) = match refresh::rotate(c, &refresh_token, now)? {
+                    Rotation::Rotated { user_id, token, family } => (user_id, token, family),
+                    // An unknown, expired or revoked token writes nothing.
+                    Rotation::Invalid => return Ok(None),
+                    Rotation::Replayed { user_id } => {
+                        audit::record(c, audit::Event::new("auth.refresh_replay", "user", user_id), now)?;
+                        return Ok(None);
+                    }
+                };
                 let user = users::find_by_id(c, user_id)?;
                 if !user.active {
                     refresh::revoke_user(c, user_id, now)?;
@@ -184,7 +227,16 @@ pub async fn post_logout(
 ) -> Result<HttpResponse, ApiError> {
     let RefreshRequest { refresh_token } = body.parse()?;
     let now = db::now_utc();
-    state.db(move |conn| Ok(refresh::revoke_by_token(conn, &refresh_token, caller.user_id, now)?)).await?;
+    state
+        .db(move |conn| {
+            write_transaction(conn, |c| -> Result<(), ApiError> {
+                refresh::revoke_by_token(c, &refresh_token, caller.user_id, now)?;
+                let event = audit::Event::new("auth.logout", "user", caller.user_id).by(Some(&caller));
+                audit::record(c, event, now)?;
+                Ok(())
+            })
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
