@@ -108,3 +108,67 @@ impl FromRequest for Caller {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn county_caller() -> Caller {
+        Caller {
+            user_id: 7,
+            role: Role::County,
+            county: Some(County::Luzhou),
+            enterprise_id: None,
+            provider_id: None,
+            session: None,
+        }
+    }
+
+    fn status(active: bool, must_change_password: bool, role: &str, county: Option<&str>) -> AccountStatus {
+        AccountStatus {
+            active,
+            must_change_password,
+            role: role.into(),
+            county: county.map(str::to_string),
+            enterprise_id: None,
+            provider_id: None,
+        }
+    }
+
+    fn code(r: Result<(), ApiError>) -> Option<(u16, String)> {
+        r.err().map(|e| {
+            let p = e.problem();
+            (p.status, p.code)
+        })
+    }
+
+    #[test]
+    fn the_account_behind_a_token_decides() {
+        let c = county_caller();
+        let unauthenticated = Some((401, "unauthenticated".to_string()));
+        assert_eq!(code(admit(&c, Some(&status(true, false, "county", Some("luzhou"))), "/api/v1/enterprises")), None);
+        // Deleted, deactivated, or re-roled / re-scoped since the token was issued: 401.
+        assert_eq!(code(admit(&c, None, "/api/v1/me")), unauthenticated);
+        assert_eq!(
+            code(admit(&c, Some(&status(false, false, "county", Some("luzhou"))), "/api/v1/me")),
+            unauthenticated
+        );
+        assert_eq!(code(admit(&c, Some(&status(true, false, "city", None)), "/api/v1/me")), unauthenticated);
+        assert_eq!(
+            code(admit(&c, Some(&status(true, false, "county", Some("tunliu"))), "/api/v1/me")),
+            unauthenticated
+        );
+        // A one-time password: only the password change and logout.
+        let once = status(true, true, "county", Some("luzhou"));
+        for path in ["/api/v1/me", "/api/v1/enterprises", "/api/v1/users/7/password"] {
+            assert_eq!(
+                code(admit(&c, Some(&once), path)),
+                Some((403, "password_change_required".to_string())),
+                "{path}"
+            );
+        }
+        for path in WHILE_PASSWORD_CHANGE_REQUIRED {
+            assert_eq!(code(admit(&c, Some(&once), path)), None, "{path}");
+        }
+    }
+}
