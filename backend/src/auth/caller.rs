@@ -98,8 +98,9 @@ impl FromRequest for Caller {
                 Some(status) => status,
                 None => {
                     let id = caller.user_id;
+                    let epoch = state.auth.status_epoch();
                     let status = state.db(move |conn| Ok(crate::users::account_status(conn, id)?)).await?;
-                    state.auth.remember_status(id, status.clone());
+                    state.auth.remember_status(id, status.clone(), epoch);
                     status
                 }
             };

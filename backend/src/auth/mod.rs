@@ -45,6 +45,8 @@ type StatusCache = HashMap<i64, (Option<crate::users::AccountStatus>, Instant)>;
 /// Keys, the bound on concurrent password hashing and the account statuses lately read.
 pub struct Auth {
     statuses: Mutex<StatusCache>,
+    /// Incremented whenever a status is forgotten: a read that began before must not be cached.
+    status_epoch: AtomicU64,
     pub keys: JwtKeys,
     hashing: Arc<Semaphore>,
     slots: usize,
@@ -84,6 +86,7 @@ impl Auth {
             admitted: Arc::new(AtomicUsize::new(0)),
             hash_nanos: AtomicU64::new(INITIAL_HASH_NANOS),
             statuses: Mutex::new(HashMap::new()),
+            status_epoch: AtomicU64::new(0),
         }
     }
 
@@ -93,8 +96,17 @@ impl Auth {
         cache.get(&id).filter(|(_, at)| at.elapsed() < STATUS_TTL).map(|(s, _)| s.clone())
     }
 
-    pub fn remember_status(&self, id: i64, status: Option<crate::users::AccountStatus>) {
+    /// Where the statuses stand before a read (pass it to [`Auth::remember_status`]).
+    pub fn status_epoch(&self) -> u64 {
+        self.status_epoch.load(Ordering::SeqCst)
+    }
+
+    /// Cache a status read since `epoch`, unless an account changed meanwhile (the read may be stale).
+    pub fn remember_status(&self, id: i64, status: Option<crate::users::AccountStatus>, epoch: u64) {
         let mut cache = self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.status_epoch.load(Ordering::SeqCst) != epoch {
+            return;
+        }
         if cache.len() >= STATUS_CACHE_MAX {
             cache.clear();
         }
@@ -103,7 +115,9 @@ impl Auth {
 
     /// Account `id` changed: the next request reads it again.
     pub fn forget_status(&self, id: i64) {
-        self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&id);
+        let mut cache = self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.status_epoch.fetch_add(1, Ordering::SeqCst);
+        cache.remove(&id);
     }
 
     fn busy() -> ApiError {
