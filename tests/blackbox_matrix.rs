@@ -120,6 +120,8 @@ struct Fixture {
     notices: Vec<i64>,
     /// Approved 小快轻准 products (every signed-in user sees them).
     products: Vec<i64>,
+    /// Accounts the admin and the city may change (the county caller's).
+    users: Vec<i64>,
 }
 
 /// The states from which the evaluator sees a project (SPEC §1: "enterprises awaiting acceptance").
@@ -198,6 +200,8 @@ impl Fixture {
             201,
         ));
         w.ok(&format!("/products/{product}/review"), &city, &json!({"decision": "approve"}), 200);
+        // An account both the admin and the city may change (the bodies the matrix sends change nothing).
+        let county_user = w.get_json("/me", &county_a)["id"].as_i64().expect("county account id");
         let callers = vec![
             Caller { role: Role::Admin, token: w.admin.clone(), county: None, enterprise_id: None, provider_id: None },
             Caller { role: Role::City, token: city.clone(), county: None, enterprise_id: None, provider_id: None },
@@ -238,6 +242,7 @@ impl Fixture {
             batches: vec![batch],
             notices: vec![notice],
             products: vec![product],
+            users: vec![county_user],
         }
     }
 
@@ -254,6 +259,7 @@ impl Fixture {
             PathId::Batch => self.batches.iter().copied().map(Target::Open).collect(),
             PathId::Notice => self.notices.iter().copied().map(Target::Open).collect(),
             PathId::Product => self.products.iter().copied().map(Target::Open).collect(),
+            PathId::User => self.users.iter().copied().map(Target::Open).collect(),
         };
         all.push(Target::Missing);
         all

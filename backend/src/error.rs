@@ -20,6 +20,10 @@ pub enum ApiError {
     /// 403 with its own `code`: the role may act, but not on this record (e.g. `not_assigned`).
     #[error("{detail}")]
     ForbiddenFor { code: &'static str, detail: String },
+    /// 403 `password_change_required`: signed in with a one-time password, which must be changed
+    /// first (`POST /me/password`).
+    #[error("请先修改一次性密码")]
+    PasswordChangeRequired,
     /// 404: unknown, or outside the caller's scope.
     #[error("资源不存在")]
     NotFound,
@@ -35,6 +39,10 @@ pub enum ApiError {
     /// 429: too many attempts; try again after `retry_after_secs`.
     #[error("尝试次数过多,请 {} 分钟后再试", retry_after_secs.div_ceil(60))]
     TooManyRequests { retry_after_secs: u64 },
+    /// 503: more logins wait for password hashing than can be served within about a second; try
+    /// again after `retry_after_secs`.
+    #[error("登录请求过多,请 {retry_after_secs} 秒后再试")]
+    Overloaded { retry_after_secs: u64 },
     /// 503: the database does not answer.
     #[error("服务暂不可用: {0}")]
     Unavailable(&'static str),
@@ -93,11 +101,13 @@ impl ApiError {
             ApiError::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code, "未登录或登录已失效"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "无权执行此操作"),
             ApiError::ForbiddenFor { code, .. } => (StatusCode::FORBIDDEN, code, "无权执行此操作"),
+            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required", "须先修改密码"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "资源不存在"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code, "操作冲突"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "请求过于频繁"),
             ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求体过大"),
             ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, "请求内容未通过校验"),
+            ApiError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "overloaded", "服务繁忙"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "服务暂不可用"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "服务器内部错误"),
         }
@@ -125,11 +135,15 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
         match self {
-            ApiError::TooManyRequests { retry_after_secs } => {
+            ApiError::TooManyRequests { retry_after_secs } | ApiError::Overloaded { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::Unauthorized { .. } => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            // No database connection within the pool's timeout: worth another try shortly.
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
             }
             _ => {}
         }

@@ -101,6 +101,18 @@ pub fn dummy_hash() -> &'static str {
     })
 }
 
+/// The bundled common passwords (`backend/common-passwords.txt`; lines beginning `# ` are notes).
+const COMMON_PASSWORDS: &str = include_str!("../common-passwords.txt");
+
+/// Whether `password` is one of the bundled common passwords, without regard to case.
+pub fn is_common(password: &str) -> bool {
+    static COMMON: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = COMMON.get_or_init(|| {
+        COMMON_PASSWORDS.lines().filter(|l| !l.starts_with("# ") && !l.is_empty()).map(str::to_lowercase).collect()
+    });
+    set.contains(&password.to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +182,19 @@ mod tests {
         assert!(!verify_password("", a));
         assert!(!verify_password("password", a));
         assert!(!needs_rehash(a));
+    }
+
+    #[test]
+    fn the_common_password_list_is_bundled() {
+        for common in ["123456", "password", "Qwertyuiop", "1q2w3e4r5t", "basketball", "#1bitch"] {
+            assert!(is_common(common), "{common}");
+        }
+        assert!(!is_common(
+            "# Common passwords (SPEC §9.2: a new password must not be one of them; compared without regard to case)."
+        ));
+        for fine in ["Demo-2026!", "Correct-Horse-9", "Smoke-Test-Pass-1", "Smoke-Admin-Pass-1", "Bench-Password-9"] {
+            assert!(!is_common(fine), "{fine}");
+        }
     }
 
     #[test]

@@ -21,6 +21,10 @@ use crate::db::schema::users;
 use crate::db::{DbConn, RepoError, now_utc, write_transaction};
 use crate::password::{self, PasswordError};
 
+/// The audit action of every creation or change of a `city`, `finance`, `evaluator` or `admin`
+/// account (SPEC §9.2), recorded besides the `user.*` event.
+pub const PRIVILEGED_ACCOUNT: &str = "privileged_account";
+
 /// A new account as asked for (`POST /users`, `dtpilot create-user`).
 #[derive(Clone)]
 pub struct NewUser {
@@ -62,6 +66,10 @@ pub struct User {
     pub provider_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// A one-time password was set: it must be changed before anything else. (Not in the audit
+    /// views: the events' names say when it changes.)
+    #[serde(skip_serializing)]
+    pub must_change_password: bool,
 }
 
 /// Why an account was not created.
@@ -96,6 +104,7 @@ type UserColumns = (
     users::provider_id,
     users::active,
     users::created_at,
+    users::must_change_password,
 );
 
 const USER_COLUMNS: UserColumns = (
@@ -109,6 +118,7 @@ const USER_COLUMNS: UserColumns = (
     users::provider_id,
     users::active,
     users::created_at,
+    users::must_change_password,
 );
 
 #[derive(Queryable)]
@@ -123,6 +133,7 @@ struct UserRow {
     provider_id: Option<i64>,
     active: bool,
     created_at: NaiveDateTime,
+    must_change_password: bool,
 }
 
 #[derive(Insertable)]
@@ -167,6 +178,7 @@ impl UserRow {
             provider_id: self.provider_id,
             active: self.active,
             created_at: self.created_at.and_utc(),
+            must_change_password: self.must_change_password,
         };
         Ok((user, self.password_hash))
     }
@@ -185,7 +197,14 @@ pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserEr
 /// username is `Repo(Conflict("username"))`, recognised by the database's unique violation.
 pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -> Result<User, CreateUserError> {
     let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
-    let errors = accounts::new_account_errors(&new.username, &new.password, &new.display_name, new.role, &scope);
+    let errors = accounts::new_account_errors(
+        &new.username,
+        &new.password,
+        &new.display_name,
+        new.role,
+        &scope,
+        password::is_common,
+    );
     if !errors.is_empty() {
         return Err(CreateUserError::Invalid(errors));
     }
@@ -214,14 +233,102 @@ pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -
         let (user, _) = inserted.into_user()?;
         let event = audit::Event::new("user.create", "user", user.id).by(actor).after(&user)?;
         audit::record(conn, event, now)?;
+        // A request that makes a city, finance, evaluator or admin account (admin-only) is marked.
+        if actor.is_some() && accounts::is_privileged(user.role) {
+            let event = audit::Event::new(PRIVILEGED_ACCOUNT, "user", user.id).by(actor).after(&user)?;
+            audit::record(conn, event, now)?;
+        }
         Ok(user)
     })
 }
 
-/// The account with this exact username (active or not) and its password hash.
+/// The account with this username, without regard to case (active or not), and its password hash.
+/// Uses the unique index on `lower(username)`.
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<(User, String)>, RepoError> {
-    let row = users::table.filter(users::username.eq(username)).select(USER_COLUMNS).first(conn).optional()?;
+    let row = users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .select(USER_COLUMNS)
+        .first(conn)
+        .optional()?;
     row.map(UserRow::into_user).transpose()
+}
+
+/// The account with this id (active or not) and its password hash; `NotFound` when there is none.
+pub fn find_with_hash(conn: &mut DbConn, id: i64) -> Result<(User, String), RepoError> {
+    users::table.find(id).select(USER_COLUMNS).first::<UserRow>(conn)?.into_user()
+}
+
+/// What every request checks about its caller's account ([`crate::auth::Caller`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStatus {
+    pub active: bool,
+    pub must_change_password: bool,
+    pub role: String,
+    pub county: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+}
+
+/// The status of account `id` (one primary-key read); `None` when there is none.
+pub fn account_status(conn: &mut DbConn, id: i64) -> Result<Option<AccountStatus>, RepoError> {
+    let row = users::table
+        .find(id)
+        .select((
+            users::active,
+            users::must_change_password,
+            users::role,
+            users::county,
+            users::enterprise_id,
+            users::provider_id,
+        ))
+        .first::<(bool, bool, String, Option<String>, Option<i64>, Option<i64>)>(conn)
+        .optional()?;
+    Ok(row.map(|(active, must_change_password, role, county, enterprise_id, provider_id)| AccountStatus {
+        active,
+        must_change_password,
+        role,
+        county,
+        enterprise_id,
+        provider_id,
+    }))
+}
+
+/// Change an account's active flag, display name and role (already checked).
+pub fn update_fields(
+    conn: &mut DbConn,
+    id: i64,
+    active: bool,
+    display_name: &str,
+    role: Role,
+    now: NaiveDateTime,
+) -> Result<User, RepoError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::active.eq(active),
+            users::display_name.eq(display_name),
+            users::role.eq(role.code()),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_by_id(conn, id)
+}
+
+/// Store a new password hash; `must_change`: it is a one-time password.
+pub fn set_password_hash(
+    conn: &mut DbConn,
+    id: i64,
+    password_hash: &str,
+    must_change: bool,
+    now: NaiveDateTime,
+) -> Result<User, RepoError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::must_change_password.eq(must_change),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find_by_id(conn, id)
 }
 
 /// The account with this id (active or not); `NotFound` when there is none.
@@ -280,4 +387,35 @@ pub fn list_users(
         .load::<UserRow>(conn)?;
     let users = rows.into_iter().map(|r| r.into_user().map(|(u, _)| u)).collect::<Result<_, _>>()?;
     Ok((users, total))
+}
+
+/// Whether the records an account would be scoped to exist and the caller may name them: an
+/// enterprise of the caller's county for a `county` caller (else `NotFound`, 404), else any
+/// existing enterprise and provider (else 422 naming the field).
+pub fn check_scope_records(
+    conn: &mut DbConn,
+    caller: &Caller,
+    enterprise_id: Option<i64>,
+    provider_id: Option<i64>,
+) -> Result<(), crate::error::ApiError> {
+    use crate::db::schema::{enterprises, providers};
+    use crate::error::ApiError;
+    if let Some(id) = enterprise_id {
+        let county: Option<String> =
+            enterprises::table.find(id).select(enterprises::county).first(conn).optional().map_err(RepoError::from)?;
+        match (caller.role, county) {
+            (Role::County, Some(c)) if caller.county.map(County::code) == Some(c.as_str()) => {}
+            (Role::County, _) => return Err(ApiError::NotFound),
+            (_, None) => return Err(ApiError::field("enterprise_id", "企业不存在")),
+            (_, Some(_)) => {}
+        }
+    }
+    if let Some(id) = provider_id {
+        let found: Option<i64> =
+            providers::table.find(id).select(providers::id).first(conn).optional().map_err(RepoError::from)?;
+        if found.is_none() {
+            return Err(ApiError::field("provider_id", "服务商不存在"));
+        }
+    }
+    Ok(())
 }

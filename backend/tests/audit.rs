@@ -21,7 +21,7 @@ fn migrated(url: &str, size: u32) -> DbPool {
 }
 
 fn caller(user_id: i64, role: Role) -> Caller {
-    Caller { user_id, role, county: None, enterprise_id: None, provider_id: None }
+    Caller { user_id, role, county: None, enterprise_id: None, provider_id: None, session: None }
 }
 
 /// One event in its own write transaction; returns its seq.
@@ -291,8 +291,10 @@ support::both_databases! {
         assert!(matches!(invalid, Err(CreateUserError::Invalid(_))), "{invalid:?}");
 
         let (items, total) = audit::list(&mut conn, &ListFilter::default()).expect("list");
-        assert_eq!(total, 2);
-        let (second, first) = (&items[0], &items[1]);
+        // The city account is privileged (SPEC §9.2): its creation is also marked.
+        assert_eq!(total, 3);
+        assert_eq!((items[0].action.as_str(), items[0].entity_id.as_str()), ("privileged_account", &*made.id.to_string()));
+        let (second, first) = (&items[1], &items[2]);
         assert_eq!((first.action.as_str(), first.entity_type.as_str()), ("user.create", "user"));
         assert_eq!(first.entity_id, platform_made.id.to_string());
         assert_eq!((first.actor_user_id, first.actor_role.as_deref()), (None, None));
@@ -311,6 +313,6 @@ support::both_databases! {
         });
         assert!(rolled_back.is_err());
         assert!(users::find_by_username(&mut conn, "ghost").expect("find").is_none());
-        assert_eq!(audit::list(&mut conn, &ListFilter::default()).expect("list").1, 2);
+        assert_eq!(audit::list(&mut conn, &ListFilter::default()).expect("list").1, 3);
     }
 }

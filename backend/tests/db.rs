@@ -132,7 +132,9 @@ support::both_databases! {
         assert!(matches!(users::find_by_id(&mut conn, created.id + 1000), Err(RepoError::NotFound)));
 
         assert!(users::find_by_username(&mut conn, "nobody").expect("find").is_none());
-        assert!(users::find_by_username(&mut conn, "COUNTY.LUZHOU").expect("find").is_none(), "usernames are exact");
+        // Usernames are unique without regard to case (SPEC §9.2): any spelling finds the account.
+        let (found, _) = users::find_by_username(&mut conn, "COUNTY.LUZHOU").expect("find").expect("any case");
+        assert_eq!(found, created);
 
         // Every role with its scope; an empty display name becomes the username.
         let mut e = new_user("ent1", Role::Enterprise);

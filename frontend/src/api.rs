@@ -161,6 +161,13 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(token: &str, path: &str, bo
     answer(request.send().await).await
 }
 
+/// `POST {BASE}{path}` with a JSON body, answered 204 (no content).
+pub async fn post_no_content<B: Serialize>(token: &str, path: &str, body: &B) -> Result<(), ApiError> {
+    let request = bearer(Request::post(&format!("{BASE}{path}")), token).json(body).map_err(network)?;
+    let response = request.send().await.map_err(network)?;
+    if response.ok() { Ok(()) } else { Err(problem_of(response).await) }
+}
+
 /// `PATCH {BASE}{path}` with a JSON body.
 pub async fn patch<B: Serialize, T: DeserializeOwned>(token: &str, path: &str, body: &B) -> Result<T, ApiError> {
     let request = bearer(Request::patch(&format!("{BASE}{path}")), token).json(body).map_err(network)?;

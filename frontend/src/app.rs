@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::i18n::{K, Lang, lang, role_name, t};
+use crate::pages::account::{AccountPage, ForcedPasswordChange};
 use crate::pages::dashboard::{DashboardPage, loading};
-use crate::pages::{account::AccountPage, calculator::CalculatorPage, login::LoginPage, project::ProjectPage};
+use crate::pages::{calculator::CalculatorPage, login::LoginPage, project::ProjectPage};
 use crate::session::SessionCtx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,9 +96,12 @@ pub fn App() -> impl IntoView {
 
     let page = move || {
         let signed_in = session.session.with(Option::is_some);
+        let must_change = session.session.with(|s| s.as_ref().is_some_and(|s| s.must_change_password));
         match router.0.get() {
             Page::Calculator => view! { <CalculatorPage /> }.into_any(),
             _ if !resumed.get() => view! { <p class="muted">{t(K::Loading)}</p> }.into_any(),
+            // A one-time password: the server answers nothing else until it is changed.
+            _ if must_change => view! { <ForcedPasswordChange /> }.into_any(),
             Page::Account if signed_in => view! { <AccountPage /> }.into_any(),
             Page::Project(id) if signed_in => view! { <LazyProjectPage id=id /> }.into_any(),
             _ if signed_in => {

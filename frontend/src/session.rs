@@ -23,6 +23,8 @@ pub struct Tokens {
 pub struct Session {
     pub tokens: Tokens,
     pub user: UserView,
+    /// Signed in with a one-time password: nothing but changing it until it is changed.
+    pub must_change_password: bool,
 }
 
 /// The session signal of the application (provided by the root).
@@ -84,7 +86,11 @@ impl SessionCtx {
     pub fn start(self, answer: TokenResponse) {
         let tokens = Tokens { access_token: answer.access_token, refresh_token: answer.refresh_token };
         store_tokens(Some(&tokens));
-        self.session.set(Some(Session { tokens, user: answer.user }));
+        self.session.set(Some(Session {
+            tokens,
+            user: answer.user,
+            must_change_password: answer.must_change_password,
+        }));
         self.generation.update(|g| *g += 1);
         let generation = self.generation.get_untracked();
         // A minute before expiry (at least 5 s from now).
@@ -115,6 +121,15 @@ impl SessionCtx {
     /// The signed-in user, if any (untracked).
     pub fn user(self) -> Option<UserView> {
         self.session.with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+    }
+
+    /// The one-time password was changed: the application opens.
+    pub fn password_changed(self) {
+        self.session.update(|s| {
+            if let Some(s) = s {
+                s.must_change_password = false;
+            }
+        });
     }
 
     pub fn clear(self) {

@@ -27,6 +27,9 @@ pub struct Claims {
     pub eid: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
+    /// The sign-in (refresh-token family) the token belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -112,6 +115,7 @@ pub fn claims_for(user_id: i64, role: &str, county: Option<&str>, eid: Option<i6
         county: county.map(str::to_string),
         eid,
         pid,
+        sid: None,
         iat: 0,
         exp: 0,
         iss: String::new(),

@@ -24,10 +24,15 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A new family (one sign-in).
+pub fn new_family() -> String {
+    random_hex(16)
+}
+
 /// Issue a token in `family` (a new family when `None`); returns the token in clear, once.
 pub fn issue(conn: &mut DbConn, user_id: i64, family: Option<&str>, now: NaiveDateTime) -> Result<String, RepoError> {
     let token = random_hex(32);
-    let family = family.map_or_else(|| random_hex(16), str::to_string);
+    let family = family.map_or_else(new_family, str::to_string);
     diesel::insert_into(rt::table)
         .values((
             rt::user_id.eq(user_id),
@@ -44,11 +49,11 @@ pub fn issue(conn: &mut DbConn, user_id: i64, family: Option<&str>, now: NaiveDa
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rotation {
     /// Valid: it is now used; here is its successor and the user it belongs to.
-    Rotated { user_id: i64, token: String },
+    Rotated { user_id: i64, token: String, family: String },
     /// Unknown, expired or revoked.
     Invalid,
-    /// Already used: the family is now revoked.
-    Replayed,
+    /// Already used: the family (of `user_id`) is now revoked.
+    Replayed { user_id: i64 },
 }
 
 /// id, user, family, expiry, used, revoked.
@@ -77,10 +82,10 @@ pub fn rotate(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> Result<Rota
     };
     if claimed != 1 {
         revoke_family(conn, &family, now)?;
-        return Ok(Rotation::Replayed);
+        return Ok(Rotation::Replayed { user_id });
     }
     let token = issue(conn, user_id, Some(&family), now)?;
-    Ok(Rotation::Rotated { user_id, token })
+    Ok(Rotation::Rotated { user_id, token, family })
 }
 
 /// Revoke the family of `token` (logout). Unknown tokens change nothing.
@@ -101,6 +106,22 @@ pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> Res
     diesel::update(rt::table.filter(rt::family.eq(family)).filter(rt::revoked_at.is_null()))
         .set(rt::revoked_at.eq(now))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Revoke every session of a user but `keep` (a password change keeps the session that made it).
+pub fn revoke_user_except(
+    conn: &mut DbConn,
+    user_id: i64,
+    keep: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let Some(family) = keep else { return revoke_user(conn, user_id, now) };
+    diesel::update(
+        rt::table.filter(rt::user_id.eq(user_id)).filter(rt::revoked_at.is_null()).filter(rt::family.ne(family)),
+    )
+    .set(rt::revoked_at.eq(now))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        must_change_password -> Bool,
     }
 }
 
@@ -39,6 +40,8 @@ diesel::table! {
         id -> BigInt,
         username -> Text,
         failed_at -> Timestamp,
+        client_ip -> Nullable<Text>,
+        pending -> Bool,
     }
 }
 

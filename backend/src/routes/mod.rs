@@ -118,6 +118,8 @@ pub enum PathId {
     Diagnosis,
     /// A 小快轻准 product (approved: every signed-in user; pending or rejected: its provider and the city).
     Product,
+    /// An account (admin every account; city the roles it may change, else 403).
+    User,
 }
 
 /// One route of the table.
@@ -164,8 +166,11 @@ route_table! {
     Post  "/api/v1/auth/refresh"                       => auth::post_refresh,                   Public, None;
     Post  "/api/v1/auth/logout"                        => auth::post_logout,                    AnySignedIn, None;
     Get   "/api/v1/me"                                 => auth::get_me,                         AnySignedIn, None;
-    Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City]), None;
+    Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City, Role::County]), None;
     Get   "/api/v1/users"                              => users::get_users,                     Roles(&[Role::Admin, Role::City]), None;
+    Patch "/api/v1/users/{id}"                         => users::patch_user,                    Roles(&[Role::Admin, Role::City]), User;
+    Post  "/api/v1/users/{id}/password"                => users::post_user_password,            Roles(&[Role::Admin, Role::City]), User;
+    Post  "/api/v1/me/password"                        => auth::post_me_password,               AnySignedIn, None;
     Get   "/api/v1/audit"                              => audit::get_audit_events,              Roles(&[Role::City, Role::Admin]), None;
     Get   "/api/v1/audit/verify"                       => audit::get_audit_verification,        Roles(&[Role::City, Role::Admin]), None;
     Post  "/api/v1/enterprises"                        => enterprises::post_enterprise,         Roles(&[Role::City, Role::County]), None;
@@ -270,6 +275,9 @@ mod tests {
                 assert!(!roles.is_empty(), "{}: a role list must name a role", r.path);
             }
         }
-        assert_eq!(find(Method::Post, "/api/v1/users").map(|r| r.who), Some(Roles(&[Role::Admin, Role::City])));
+        assert_eq!(
+            find(Method::Post, "/api/v1/users").map(|r| r.who),
+            Some(Roles(&[Role::Admin, Role::City, Role::County]))
+        );
     }
 }

@@ -47,6 +47,40 @@ pub struct TokenResponse {
     /// Seconds until the access token expires.
     pub expires_in: u64,
     pub user: UserView,
+    /// The account signed in with a one-time password: every call but `POST /me/password` and
+    /// logout answers 403 `password_change_required` until it is changed.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+/// `PATCH /users/{id}`: any of the fields; deactivation revokes every session of the account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// `POST /users/{id}/password`: a one-time password, to be changed at the next sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPasswordRequest {
+    pub password: String,
+}
+
+/// `POST /me/password`: the signed-in user's own password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

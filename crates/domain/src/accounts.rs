@@ -22,8 +22,8 @@ use crate::state::Role;
 /// Usernames are 3–64 characters of `[A-Za-z0-9_.-]`.
 pub const USERNAME_MIN_CHARS: usize = 3;
 pub const USERNAME_MAX_CHARS: usize = 64;
-/// Passwords are at least 8 characters (Unicode scalar values, not bytes) …
-pub const PASSWORD_MIN_CHARS: usize = 8;
+/// Passwords are at least 10 characters (Unicode scalar values, not bytes; SPEC §9.2) …
+pub const PASSWORD_MIN_CHARS: usize = 10;
 /// … and at most 256, which bounds the work one login or account creation can cost.
 pub const PASSWORD_MAX_CHARS: usize = 256;
 /// Display names (after trimming) are at most 100 characters.
@@ -107,8 +107,12 @@ pub enum AccountError {
     UsernameLength,
     #[error("用户名只能包含字母、数字、下划线(_)、点(.)和连字符(-)")]
     UsernameCharacters,
-    #[error("密码至少 8 个字符")]
+    #[error("密码至少 10 个字符")]
     PasswordTooShort,
+    #[error("密码不能包含用户名")]
+    PasswordContainsUsername,
+    #[error("密码过于常见,请换一个不易猜到的密码")]
+    PasswordCommon,
     #[error("密码最多 256 个字符")]
     PasswordTooLong,
     #[error("显示名称最多 100 个字符")]
@@ -128,6 +132,8 @@ impl AccountError {
             AccountError::UsernameLength => "username_length",
             AccountError::UsernameCharacters => "username_characters",
             AccountError::PasswordTooShort => "password_too_short",
+            AccountError::PasswordContainsUsername => "password_contains_username",
+            AccountError::PasswordCommon => "password_common",
             AccountError::PasswordTooLong => "password_too_long",
             AccountError::DisplayNameTooLong => "display_name_too_long",
             AccountError::ScopeRequired { .. } => "scope_required",
@@ -140,12 +146,23 @@ impl AccountError {
     pub fn field(&self) -> &'static str {
         match self {
             AccountError::UsernameLength | AccountError::UsernameCharacters => "username",
-            AccountError::PasswordTooShort | AccountError::PasswordTooLong => "password",
+            AccountError::PasswordTooShort
+            | AccountError::PasswordTooLong
+            | AccountError::PasswordContainsUsername
+            | AccountError::PasswordCommon => "password",
             AccountError::DisplayNameTooLong => "display_name",
             AccountError::ScopeRequired { field, .. }
             | AccountError::ScopeNotAllowed { field, .. }
             | AccountError::InvalidId { field } => field.field(),
         }
+    }
+
+    /// A password too weak to accept (the 422's `code` is then `weak_password`).
+    pub fn is_weak_password(&self) -> bool {
+        matches!(
+            self,
+            AccountError::PasswordTooShort | AccountError::PasswordContainsUsername | AccountError::PasswordCommon
+        )
     }
 
     /// As a 422 `errors` entry.
@@ -166,16 +183,50 @@ pub fn check_username(username: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
-/// 8–256 characters; anything else is the user's choice (it is hashed, never stored or logged).
-pub fn check_password(password: &str) -> Result<(), AccountError> {
+/// 10–256 characters, not containing the username (without regard to case), and not one of the
+/// common passwords (`is_common` is given the password; the list is the server's). Anything else
+/// is the user's choice (it is hashed, never stored or logged).
+pub fn check_password(password: &str, username: &str, is_common: impl Fn(&str) -> bool) -> Result<(), AccountError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN_CHARS {
         Err(AccountError::PasswordTooShort)
     } else if n > PASSWORD_MAX_CHARS {
         Err(AccountError::PasswordTooLong)
+    } else if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        Err(AccountError::PasswordContainsUsername)
+    } else if is_common(password) {
+        Err(AccountError::PasswordCommon)
     } else {
         Ok(())
     }
+}
+
+/// Who may create accounts of which role (SPEC §9.2): `admin` every role; `city` only `county`,
+/// `provider` and `enterprise`; `county` only `enterprise` (for enterprises of its own county, a
+/// scope the server checks). Nobody else.
+pub fn may_create(actor: Role, role: Role) -> bool {
+    match actor {
+        Role::Admin => true,
+        Role::City => matches!(role, Role::County | Role::Provider | Role::Enterprise),
+        Role::County => role == Role::Enterprise,
+        Role::Enterprise | Role::Provider | Role::Finance | Role::Evaluator => false,
+    }
+}
+
+/// Who may change (activate, rename, re-role, reset the password of) accounts of which role:
+/// `admin` every role, `city` the roles it may create. A role change needs both the old and the new
+/// role.
+pub fn may_change(actor: Role, role: Role) -> bool {
+    match actor {
+        Role::Admin => true,
+        Role::City => may_create(Role::City, role),
+        _ => false,
+    }
+}
+
+/// Accounts only an admin may create or change, audited as `privileged_account`.
+pub fn is_privileged(role: Role) -> bool {
+    matches!(role, Role::City | Role::Finance | Role::Evaluator | Role::Admin)
 }
 
 /// The display name to store: the given one trimmed, or — when that is empty — the username
@@ -218,10 +269,11 @@ pub fn new_account_errors(
     display_name: &str,
     role: Role,
     scope: &AccountScope,
+    is_common: impl Fn(&str) -> bool,
 ) -> Vec<AccountError> {
     let mut errors = Vec::new();
     errors.extend(check_username(username).err());
-    errors.extend(check_password(password).err());
+    errors.extend(check_password(password, username, is_common).err());
     errors.extend(display_name_or_username(display_name, username).err());
     errors.extend(scope_errors(role, scope));
     errors
@@ -253,15 +305,75 @@ mod tests {
         }
     }
 
+    fn never_common(_: &str) -> bool {
+        false
+    }
+
     #[test]
     fn passwords_count_characters_not_bytes() {
-        assert_eq!(check_password("1234567"), Err(AccountError::PasswordTooShort));
-        assert_eq!(check_password("12345678"), Ok(()));
-        // 7 Chinese characters are 21 bytes but 7 characters.
-        assert_eq!(check_password("数字化转型试点"), Err(AccountError::PasswordTooShort));
-        assert_eq!(check_password("数字化转型城市试点"), Ok(()));
-        assert_eq!(check_password(&"x".repeat(256)), Ok(()));
-        assert_eq!(check_password(&"x".repeat(257)), Err(AccountError::PasswordTooLong));
+        assert_eq!(check_password("123456789", "alice", never_common), Err(AccountError::PasswordTooShort));
+        assert_eq!(check_password("1234567890", "alice", never_common), Ok(()));
+        // 9 Chinese characters are 27 bytes but 9 characters.
+        assert_eq!(check_password("数字化转型城市试点", "alice", never_common), Err(AccountError::PasswordTooShort));
+        assert_eq!(check_password("中小企业数字化转型试点", "alice", never_common), Ok(()));
+        assert_eq!(check_password(&"x".repeat(256), "alice", never_common), Ok(()));
+        assert_eq!(check_password(&"x".repeat(257), "alice", never_common), Err(AccountError::PasswordTooLong));
+    }
+
+    #[test]
+    fn passwords_must_not_contain_the_username_or_be_common() {
+        let common = |p: &str| ["password12", "qwertyuiop"].contains(&p.to_lowercase().as_str());
+        assert_eq!(check_password("Zhang01-secret", "zhang01", common), Err(AccountError::PasswordContainsUsername));
+        assert_eq!(check_password("my-ZHANG01-pass", "Zhang01", common), Err(AccountError::PasswordContainsUsername));
+        assert_eq!(check_password("Password12", "alice", common), Err(AccountError::PasswordCommon));
+        assert_eq!(check_password("qwertyuiop", "alice", common), Err(AccountError::PasswordCommon));
+        // The passwords the demo, the tests and the contract smoke test use stay valid.
+        for (pw, user) in
+            [("Demo-2026!", "county_luzhou"), ("Correct-Horse-9", "root"), ("Smoke-Test-Pass-1", "s_city")]
+        {
+            assert_eq!(check_password(pw, user, common), Ok(()), "{pw}");
+        }
+        for e in [AccountError::PasswordTooShort, AccountError::PasswordContainsUsername, AccountError::PasswordCommon]
+        {
+            assert!(e.is_weak_password());
+            assert_eq!(e.field(), "password");
+        }
+        assert!(!AccountError::PasswordTooLong.is_weak_password());
+    }
+
+    #[test]
+    fn who_creates_and_changes_whom() {
+        use Role::{Admin, City, County, Enterprise, Evaluator, Finance, Provider};
+        // (actor, role, may create, may change)
+        let table = [
+            (Admin, Admin, true, true),
+            (Admin, City, true, true),
+            (Admin, Finance, true, true),
+            (Admin, Evaluator, true, true),
+            (Admin, County, true, true),
+            (Admin, Provider, true, true),
+            (Admin, Enterprise, true, true),
+            (City, Admin, false, false),
+            (City, City, false, false),
+            (City, Finance, false, false),
+            (City, Evaluator, false, false),
+            (City, County, true, true),
+            (City, Provider, true, true),
+            (City, Enterprise, true, true),
+            (County, Enterprise, true, false),
+        ];
+        for &actor in Role::ALL {
+            for &role in Role::ALL {
+                let want = table.iter().find(|r| r.0 == actor && r.1 == role).map_or((false, false), |r| (r.2, r.3));
+                assert_eq!((may_create(actor, role), may_change(actor, role)), want, "{actor} → {role}");
+            }
+        }
+        let privileged: Vec<Role> = Role::ALL.iter().copied().filter(|r| is_privileged(*r)).collect();
+        assert_eq!(privileged.len(), 4);
+        for role in [City, Finance, Evaluator, Admin] {
+            assert!(is_privileged(role));
+            assert!(!may_create(City, role) && !may_create(County, role));
+        }
     }
 
     #[test]
@@ -340,7 +452,7 @@ mod tests {
 
     #[test]
     fn new_account_collects_every_failure_in_field_order() {
-        let errs = new_account_errors("a", "short", "", Role::County, &AccountScope::default());
+        let errs = new_account_errors("a", "short", "", Role::County, &AccountScope::default(), never_common);
         let fields: Vec<&str> = errs.iter().map(AccountError::field).collect();
         assert_eq!(fields, ["username", "password", "county"]);
         let ok = new_account_errors(
@@ -349,6 +461,7 @@ mod tests {
             "",
             Role::County,
             &scope(Some(County::Luzhou), None, None),
+            never_common,
         );
         assert_eq!(ok, vec![]);
     }

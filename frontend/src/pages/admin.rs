@@ -2,7 +2,7 @@
 //! and the audit log (the hash chain checked, the latest events).
 
 use dtpilot_api_types::audit::{AuditPage, AuditVerification};
-use dtpilot_api_types::auth::{CreateUserRequest, UserView};
+use dtpilot_api_types::auth::{CreateUserRequest, SetPasswordRequest, UpdateUserRequest, UserView};
 use dtpilot_api_types::programme::Page as PageOf;
 use dtpilot_domain::accounts::ScopeField;
 use dtpilot_domain::reference::County;
@@ -52,6 +52,37 @@ fn UsersPanel() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let page = RwSignal::new(1_i64);
     let total = RwSignal::new(0_i64);
+    // Row actions: deactivate/reactivate, a one-time password, a new role.
+    let busy = RwSignal::new(false);
+    let action_error = RwSignal::new(None::<ApiError>);
+    let issued = RwSignal::new(None::<(String, String)>);
+    let change = move |id: i64, body: UpdateUserRequest| {
+        issued.set(None);
+        let token = session.token();
+        act(
+            busy,
+            action_error,
+            reload,
+            async move { api::patch::<_, UserView>(&token, &format!("/users/{id}"), &body).await },
+            |_| {},
+        );
+    };
+    let reset = move |id: i64, username: String| {
+        issued.set(None);
+        let Some(password) = one_time_password() else {
+            action_error.set(Some(ApiError::Network("crypto.getRandomValues".into())));
+            return;
+        };
+        let token = session.token();
+        let body = SetPasswordRequest { password: password.clone() };
+        act(
+            busy,
+            action_error,
+            reload,
+            async move { api::post_no_content(&token, &format!("/users/{id}/password"), &body).await },
+            move |()| issued.set(Some((username, password))),
+        );
+    };
     let data = LocalResource::new(move || {
         reload.track();
         let query =
@@ -89,6 +120,7 @@ fn UsersPanel() -> impl IntoView {
                                 <th>{pick(l, "角色", "Role")}</th>
                                 <th>{pick(l, "范围", "Scope")}</th>
                                 <th>{pick(l, "状态", "Status")}</th>
+                                <th>{pick(l, "操作", "Actions")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -97,6 +129,7 @@ fn UsersPanel() -> impl IntoView {
                                 .into_iter()
                                 .map(|u| {
                                     let scope = scope_text(&u, l);
+                                    let (id, active, current_role, name) = (u.id, u.active, u.role, u.username.clone());
                                     view! {
                                         <tr data-user=u.id data-role=u.role.code()>
                                             <td>{u.id}</td>
@@ -110,6 +143,47 @@ fn UsersPanel() -> impl IntoView {
                                                 } else {
                                                     view! { <span class="badge flag">{pick(l, "已停用", "inactive")}</span> }.into_any()
                                                 }}
+                                            </td>
+                                            <td class="row-actions">
+                                                <button
+                                                    type="button"
+                                                    class="user-toggle"
+                                                    disabled=move || busy.get()
+                                                    on:click=move |_| {
+                                                        change(id, UpdateUserRequest { active: Some(!active), ..Default::default() })
+                                                    }
+                                                >
+                                                    {if active { pick(l, "停用", "Deactivate") } else { pick(l, "启用", "Reactivate") }}
+                                                </button>
+                                                <button
+                                                    type="button"
+                                                    class="user-reset"
+                                                    disabled=move || busy.get()
+                                                    on:click=move |_| reset(id, name.clone())
+                                                >
+                                                    {pick(l, "重置密码", "Reset password")}
+                                                </button>
+                                                <select
+                                                    class="user-role"
+                                                    disabled=move || busy.get()
+                                                    on:change=move |ev| {
+                                                        if let Some(r) = Role::from_code(&event_target_value(&ev)).filter(|r| *r != current_role) {
+                                                            change(id, UpdateUserRequest { role: Some(r), ..Default::default() });
+                                                        }
+                                                    }
+                                                >
+                                                    {Role::ALL
+                                                        .iter()
+                                                        .map(|r| {
+                                                            let r = *r;
+                                                            view! {
+                                                                <option value=r.code() selected=r == current_role>
+                                                                    {role_name(r, l)}
+                                                                </option>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </select>
                                             </td>
                                         </tr>
                                     }
@@ -154,10 +228,49 @@ fn UsersPanel() -> impl IntoView {
                 />
             </div>
             <Transition fallback=loading>{rows}</Transition>
+            <ErrorLine error=action_error />
+            {move || {
+                issued
+                    .get()
+                    .map(|(username, password)| {
+                        view! {
+                            <p class="notice" id="user-one-time-password">
+                                {match lang.get() {
+                                    Lang::Zh => format!("{username} 的一次性密码(只显示这一次,请转交本人;首次登录须修改):"),
+                                    Lang::En => format!("One-time password of {username} (shown only now; hand it over; it must be changed at the first sign-in): "),
+                                }}
+                                <code>{password}</code>
+                            </p>
+                        }
+                    })
+            }}
             <Pager page=page total=total id="users-pager" />
             <UserForm reload=reload />
         </div>
     }
+}
+
+/// A one-time password of 14 characters (three groups of letters and digits without look-alikes)
+/// from the browser's cryptographic random source; `None` when there is none.
+fn one_time_password() -> Option<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let crypto = web_sys::window()?.crypto().ok()?;
+    let mut out = String::new();
+    while out.len() < 14 {
+        let mut buf = [0u8; 32];
+        crypto.get_random_values_with_u8_array(&mut buf).ok()?;
+        // Bytes below a multiple of the alphabet's length: no bias.
+        let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
+        for b in buf.into_iter().filter(|b| *b < limit) {
+            if out.len() == 4 || out.len() == 9 {
+                out.push('-');
+            }
+            if out.len() < 14 {
+                out.push(char::from(ALPHABET[usize::from(b) % ALPHABET.len()]));
+            }
+        }
+    }
+    Some(out)
 }
 
 /// What an account is scoped to: its county, enterprise or provider (or the whole city).
