@@ -455,6 +455,24 @@ try {
     await p.context().close();
   });
 
+  await step("demo: city confirms a reading of the policy (待确认的政策解释) with its document number", async () => {
+    const p = await newPage();
+    await signIn(p, "city");
+    await p.locator("#tab-interpretations").click();
+    const item = p.locator("#interpretation-notice-min_days");
+    await item.waitFor({ timeout: 10000 });
+    await p.locator("#confirm-notice-min_days-document").fill("长工信会纪〔2026〕3号");
+    await p.locator("#confirm-notice-min_days button[type=submit]").click();
+    await item.locator(".badge.state-accepted").waitFor({ timeout: 10000 });
+    await p.screenshot({ path: join(shots, "city-interpretations.png"), fullPage: true });
+    const asCity = await apiAs("city");
+    const list = await asCity("/policy/interpretations");
+    const confirmed = list.items.find((i) => i.key === "notice.min_days");
+    assert.equal(confirmed.confirmation.document_no, "长工信会纪〔2026〕3号");
+    assert.ok(list.items.some((i) => i.confirmation === null), "other readings stay open");
+    await p.context().close();
+  });
+
   await step("demo: a provider lists a 小快轻准 product for review; an enterprise sees its industry's catalogue", async () => {
     const providerUser = first((a) => a.role === "provider" && !/suspended/.test(a.rest), "active provider");
     const p = await newPage();
