@@ -398,6 +398,8 @@ fn body_override(route: &RouteInfo) -> Option<Value> {
         (Method::Patch, "/api/v1/enterprises/{id}") => Some(json!({"version": 0, "contact_phone": "13900000000"})),
         // An empty list is 422 before the batch is looked up.
         (Method::Post, "/api/v1/batches/{id}/enterprises") => Some(json!({"enterprise_ids": [0]})),
+        // A county opens enterprise accounts only (a provider id would be its 403).
+        (Method::Post, "/api/v1/users/bulk") => Some(json!({"enterprise_ids": [0]})),
         // Nothing to change is 422 before the provider is looked up.
         (Method::Patch, "/api/v1/providers/{id}") => Some(json!({"status": "active"})),
         // A year out of range is 422 before the provider is looked up.

@@ -205,3 +205,13 @@ mod tests {
         assert!(!verify_password("password", FALLBACK_DUMMY_HASH));
     }
 }
+
+/// A one-time password for an account made in bulk: 14 characters from letters and digits that
+/// cannot be mistaken for one another on paper (no `0/O`, `1/l/I`), from the operating system's
+/// generator (about 80 bits). The caller still validates it like any password.
+pub fn one_time_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..14).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+}

@@ -147,6 +147,7 @@ struct NewUserRow<'a> {
     enterprise_id: Option<i64>,
     provider_id: Option<i64>,
     active: bool,
+    must_change_password: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -221,6 +222,7 @@ pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -
         enterprise_id: new.enterprise_id,
         provider_id: new.provider_id,
         active: true,
+        must_change_password: false,
         created_at: now,
         updated_at: now,
     };
@@ -239,6 +241,67 @@ pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -
             audit::record(conn, event, now)?;
         }
         Ok(user)
+    })
+}
+
+/// Accounts with one-time passwords (`POST /users/bulk`): each validated like any account, hashed
+/// before the transaction, then all inserted with `must_change_password` and their `user.create`
+/// events by `actor` in one write transaction — all or none; `finally` runs in that transaction
+/// with the accounts made (the act's own audit event). A taken username is
+/// `Repo(Conflict("username"))`.
+pub fn create_one_time_accounts(
+    conn: &mut DbConn,
+    new: &[NewUser],
+    actor: &Caller,
+    finally: impl FnOnce(&mut DbConn, &[User]) -> Result<(), RepoError>,
+) -> Result<Vec<User>, CreateUserError> {
+    let mut hashed = Vec::with_capacity(new.len());
+    for n in new {
+        let scope = AccountScope { county: n.county, enterprise_id: n.enterprise_id, provider_id: n.provider_id };
+        let errors = accounts::new_account_errors(
+            &n.username,
+            &n.password,
+            &n.display_name,
+            n.role,
+            &scope,
+            password::is_common,
+        );
+        if !errors.is_empty() {
+            return Err(CreateUserError::Invalid(errors));
+        }
+        let display_name = accounts::display_name_or_username(&n.display_name, &n.username)
+            .map_err(|e| CreateUserError::Invalid(vec![e]))?;
+        hashed.push((n, display_name, password::hash_password(&n.password)?));
+    }
+    let now = now_utc();
+    write_transaction(conn, |conn| {
+        let mut out = Vec::with_capacity(hashed.len());
+        for (n, display_name, password_hash) in &hashed {
+            let row = NewUserRow {
+                username: &n.username,
+                password_hash,
+                role: n.role.code(),
+                display_name,
+                county: n.county.map(County::code),
+                enterprise_id: n.enterprise_id,
+                provider_id: n.provider_id,
+                active: true,
+                must_change_password: true,
+                created_at: now,
+                updated_at: now,
+            };
+            let inserted = diesel::insert_into(users::table)
+                .values(&row)
+                .returning(USER_COLUMNS)
+                .get_result::<UserRow>(conn)
+                .map_err(RepoError::unique_as("username"))?;
+            let (user, _) = inserted.into_user()?;
+            let event = audit::Event::new("user.create", "user", user.id).by(Some(actor)).after(&user)?;
+            audit::record(conn, event, now)?;
+            out.push(user);
+        }
+        finally(conn, &out)?;
+        Ok(out)
     })
 }
 

@@ -38,6 +38,7 @@ pub mod reference;
 pub mod reports;
 pub mod uploads_routes;
 pub mod users;
+pub mod users_bulk;
 
 use actix_web::web;
 use dtpilot_domain::state::Role;
@@ -167,6 +168,7 @@ route_table! {
     Post  "/api/v1/auth/logout"                        => auth::post_logout,                    AnySignedIn, None;
     Get   "/api/v1/me"                                 => auth::get_me,                         AnySignedIn, None;
     Post  "/api/v1/users"                              => users::post_user,                     Roles(&[Role::Admin, Role::City, Role::County]), None;
+    Post  "/api/v1/users/bulk"                         => users_bulk::post_users_bulk,          Roles(&[Role::City, Role::County]), None;
     Get   "/api/v1/users"                              => users::get_users,                     Roles(&[Role::Admin, Role::City]), None;
     Patch "/api/v1/users/{id}"                         => users::patch_user,                    Roles(&[Role::Admin, Role::City]), User;
     Post  "/api/v1/users/{id}/password"                => users::post_user_password,            Roles(&[Role::Admin, Role::City]), User;

@@ -99,3 +99,52 @@ pub struct CreateUserRequest {
     #[serde(default)]
     pub provider_id: Option<i64>,
 }
+
+/// `POST /users/bulk` (SPEC §9.2 "Accounts for a whole programme"): accounts with one-time
+/// passwords for a selection of enterprises (city; a county for its own county's) and providers
+/// (city). Together at most 200 ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkUsersRequest {
+    #[serde(default)]
+    pub enterprise_ids: Vec<i64>,
+    #[serde(default)]
+    pub provider_ids: Vec<i64>,
+}
+
+/// An account made by `POST /users/bulk`, with its one-time password (shown once, never stored in
+/// clear; the holder must change it at first sign-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkCreatedAccount {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub enterprise_id: Option<i64>,
+    pub provider_id: Option<i64>,
+    /// The enterprise's or provider's unified social credit code.
+    pub credit_code: String,
+    pub one_time_password: String,
+}
+
+/// An enterprise or provider of the request that got no account, and why: `has_account` (it
+/// already has one), `username_taken` (its credit code is another account's username), `not_found`
+/// (unknown, or outside the caller's county).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkSkipped {
+    /// `enterprise` or `provider`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: i64,
+    pub reason: String,
+}
+
+/// The answer of `POST /users/bulk` (JSON; `?format=xlsx` answers the same as a credential sheet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkUsersResponse {
+    pub created: Vec<BulkCreatedAccount>,
+    pub skipped: Vec<BulkSkipped>,
+}
