@@ -113,6 +113,16 @@ pub fn is_common(password: &str) -> bool {
     set.contains(&password.to_lowercase())
 }
 
+/// A one-time password for an account made in bulk: 14 characters from letters and digits that
+/// cannot be mistaken for one another on paper (no `0/O`, `1/l/I`), from the operating system's
+/// generator (about 80 bits). The caller still validates it like any password.
+pub fn one_time_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..14).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,14 +214,14 @@ mod tests {
         assert!(!needs_rehash(FALLBACK_DUMMY_HASH));
         assert!(!verify_password("password", FALLBACK_DUMMY_HASH));
     }
-}
 
-/// A one-time password for an account made in bulk: 14 characters from letters and digits that
-/// cannot be mistaken for one another on paper (no `0/O`, `1/l/I`), from the operating system's
-/// generator (about 80 bits). The caller still validates it like any password.
-pub fn one_time_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rngs::OsRng;
-    (0..14).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
+    #[test]
+    fn one_time_passwords_pass_the_rules_and_differ() {
+        let a = super::one_time_password();
+        let b = super::one_time_password();
+        assert_ne!(a, b);
+        assert_eq!(a.chars().count(), 14);
+        assert!(dtpilot_domain::accounts::check_password(&a, "91140400MA0E000011", super::is_common).is_ok());
+        assert!(!a.contains(['0', 'O', '1', 'l', 'I']));
+    }
 }
