@@ -178,6 +178,18 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(token: &str, path: &str, b
 /// browser as a file named `filename`.
 pub async fn download(token: &str, path: &str, filename: &str) -> Result<(), ApiError> {
     let response = bearer(Request::get(&format!("{BASE}{path}")), token).send().await.map_err(network)?;
+    save_response(response, filename).await
+}
+
+/// `POST {BASE}{path}` with a JSON body whose answer is a file (the credential sheet of
+/// `POST /users/bulk?format=xlsx`), handed to the browser as `filename`.
+pub async fn download_post<B: Serialize>(token: &str, path: &str, body: &B, filename: &str) -> Result<(), ApiError> {
+    let request = bearer(Request::post(&format!("{BASE}{path}")), token).json(body).map_err(network)?;
+    save_response(request.send().await.map_err(network)?, filename).await
+}
+
+/// Hand a successful answer's body to the browser as a file; a refusal is its problem.
+async fn save_response(response: gloo_net::http::Response, filename: &str) -> Result<(), ApiError> {
     if !response.ok() {
         return Err(problem_of(response).await);
     }

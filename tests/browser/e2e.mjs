@@ -455,6 +455,24 @@ try {
     await p.context().close();
   });
 
+  await step("demo: a county opens accounts for its listed enterprises and downloads the credential sheet", async () => {
+    const p = await newPage();
+    await signIn(p, "county_luzhou");
+    await p.locator("#county-enterprises tbody tr").first().waitFor({ timeout: 10000 });
+    const [download] = await Promise.all([
+      p.waitForEvent("download", { timeout: 30000 }),
+      p.locator("#county-enterprises-accounts-open").click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "账号清单.xlsx");
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString("latin1"), "PK", "an xlsx is a zip");
+    await p.locator("#county-enterprises-accounts-done").waitFor({ timeout: 10000 });
+    const asCity = await apiAs("city");
+    const events = await asCity("/audit?action=user.bulk_create");
+    assert.ok(events.total >= 1, "the act is audited");
+    await p.context().close();
+  });
+
   await step("demo: city confirms a reading of the policy (待确认的政策解释) with its document number", async () => {
     const p = await newPage();
     await signIn(p, "city");

@@ -148,6 +148,54 @@ pub fn EnterpriseList(
             {rows}
         </Transition>
         <Pager page=page total=total id=format!("{id}-pager") />
+        <BulkAccounts id=id ids=Signal::derive(move || {
+            data.get().and_then(Result::ok).map(|p| p.items.iter().map(|e| e.id).collect()).unwrap_or_default()
+        }) />
+    }
+}
+
+/// Accounts for the enterprises listed on this page (SPEC §9.2): one request, one-time passwords,
+/// the credential sheet downloaded to hand out; those that already have an account are skipped.
+#[component]
+fn BulkAccounts(id: &'static str, ids: Signal<Vec<i64>>) -> impl IntoView {
+    let session = SessionCtx::get();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(false);
+    let open = move |_| {
+        let enterprise_ids = ids.get_untracked();
+        if enterprise_ids.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        done.set(false);
+        let token = session.token();
+        leptos::task::spawn_local(async move {
+            let body = dtpilot_api_types::auth::BulkUsersRequest { enterprise_ids, provider_ids: Vec::new() };
+            match api::download_post(&token, "/users/bulk?format=xlsx", &body, "账号清单.xlsx").await {
+                Ok(()) => done.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="row-form" id=format!("{id}-accounts")>
+            <button type="button" class="secondary" id=format!("{id}-accounts-open") disabled=move || busy.get() on:click=open>
+                {tr("为本页企业开通账号(下载账号清单)", "Open accounts for this page's enterprises (credential sheet)")}
+            </button>
+            <span class="muted">
+                {tr(
+                    "用户名为统一社会信用代码,一次性密码只在清单中出现一次,首次登录须修改;已有账号的企业自动跳过。",
+                    "Usernames are the credit codes; each one-time password appears once, in the sheet, and must be changed at first sign-in. Enterprises with an account are skipped.",
+                )}
+            </span>
+            <Show when=move || done.get()>
+                <p class="ok" id=format!("{id}-accounts-done")>{tr("账号清单已下载,请当面或密封交付。", "Credential sheet downloaded; hand it over in person or sealed.")}</p>
+            </Show>
+            <ErrorLine error=error />
+        </div>
     }
 }
 
