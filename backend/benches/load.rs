@@ -688,6 +688,8 @@ fn run_engine(cfg: &Config, engine: &str, url: &str) -> Result<EngineResult, Str
         // The tokens must outlive the run.
         access_ttl_secs: 4 * 3600,
         demo: false,
+        demo_public: false,
+        hsts: false,
         static_dir: data_dir.path().join("no-frontend"),
     };
     let state = app::new_state(&settings, pool.clone(), backend)?;

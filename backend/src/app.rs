@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, middleware, web};
 use dtpilot_domain::PolicyProfile;
 use tracing_actix_web::TracingLogger;
 
@@ -11,6 +11,7 @@ use crate::auth::{Auth, JwtKeys};
 use crate::db::{self, DbConn, DbPool};
 use crate::error::ApiError;
 use crate::routes;
+use crate::security::SecurityHeaders;
 use crate::settings::Settings;
 use crate::static_files::StaticDir;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub auth: Auth,
     /// `--data-dir`: uploaded files live under `files/` here (`crate::uploads`).
     pub data_dir: std::path::PathBuf,
+    /// The headers every answer carries (`--hsts`), [`crate::security`].
+    pub security: SecurityHeaders,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ pub fn build(
         InitError = (),
     >,
 > {
+    let security = state.security;
     App::new()
         .app_data(state)
         // A path segment that is not an id (`/enterprises/abc`) names nothing: 404 as problem+json.
@@ -67,6 +71,8 @@ pub fn build(
         .configure(routes::configure)
         // Not a route: the SPA's files when `serve` gave a static dir (app data), else 404.
         .default_service(web::to(crate::static_files::fallback))
+        // Outermost: every answer, errors and static files included, leaves with the headers.
+        .wrap(middleware::from_fn(move |req, next| security.middleware(req, next)))
 }
 
 /// `--demo`: seed an empty database through the application itself ([`crate::demo`]) and print
@@ -84,8 +90,29 @@ async fn seed_demo(state: &web::Data<AppState>) -> Result<(), String> {
     Ok(())
 }
 
+/// `--demo` prints every demo account's password, and they are the same for all: on an address
+/// other machines can reach, only when `--demo-public` says so. `bind` is checked as it resolves
+/// (`0.0.0.0` and `::` are every address, not loopback).
+pub fn check_demo_bind(bind: &str, demo: bool, demo_public: bool) -> Result<(), String> {
+    if !demo || demo_public {
+        return Ok(());
+    }
+    let addrs: Vec<std::net::SocketAddr> =
+        std::net::ToSocketAddrs::to_socket_addrs(bind).map_err(|e| format!("无法解析监听地址 {bind}: {e}"))?.collect();
+    if addrs.is_empty() || addrs.iter().any(|a| !a.ip().is_loopback()) {
+        return Err(format!(
+            "--demo 会打印所有演示账号及其相同的密码,拒绝监听非本机(回环)地址 {bind};\
+             确需在网络上公开演示,请另加 --demo-public / --demo prints every demo password: \
+             refusing to listen on the non-loopback address {bind} without --demo-public"
+        ));
+    }
+    Ok(())
+}
+
 /// Connect, migrate, bind and serve until stopped. Prints the address it listens on.
 pub async fn serve(settings: Settings) -> Result<(), String> {
+    // Before anything is touched.
+    check_demo_bind(&settings.bind, settings.demo, settings.demo_public)?;
     let url = settings.database_url.clone();
     let pool_size = settings.pool_size;
     let (pool, backend, applied) = web::block(move || -> Result<_, String> {
@@ -143,6 +170,7 @@ pub fn new_state(settings: &Settings, pool: DbPool, backend: &'static str) -> Re
         backend,
         auth,
         data_dir: settings.data_dir.clone(),
+        security: SecurityHeaders { hsts: settings.hsts },
     }))
 }
 
@@ -157,4 +185,22 @@ pub fn http_server(
         .listen(listener)
         .map_err(|e| e.to_string())?
         .run())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_demo_bind;
+
+    #[test]
+    fn the_demo_listens_on_loopback_unless_told_otherwise() {
+        for bind in ["127.0.0.1:0", "[::1]:8080", "localhost:8080"] {
+            assert_eq!(check_demo_bind(bind, true, false), Ok(()), "{bind}");
+        }
+        for bind in ["0.0.0.0:0", "[::]:8080", "192.0.2.1:8080"] {
+            let refused = check_demo_bind(bind, true, false).expect_err(bind);
+            assert!(refused.contains("--demo-public") && refused.contains(bind), "{refused}");
+            assert_eq!(check_demo_bind(bind, true, true), Ok(()), "--demo-public: {bind}");
+            assert_eq!(check_demo_bind(bind, false, false), Ok(()), "no demo: {bind}");
+        }
+    }
 }

@@ -61,6 +61,14 @@ pub struct ServeArgs {
     /// the database already has users.
     #[arg(long)]
     pub demo: bool,
+    /// Let `--demo` listen on a non-loopback address (its passwords are printed and the same for
+    /// every account: anyone who can reach the address can sign in as any role).
+    #[arg(long, requires = "demo")]
+    pub demo_public: bool,
+    /// Send `Strict-Transport-Security` (when the server is reached over HTTPS, e.g. behind a
+    /// TLS-terminating proxy).
+    #[arg(long, env = "DTPILOT_HSTS")]
+    pub hsts: bool,
     /// The built frontend (`cargo run -p xtask -- frontend`), served at `/`.
     #[arg(long, env = "DTPILOT_STATIC_DIR", default_value = "frontend/dist")]
     pub static_dir: PathBuf,
@@ -138,6 +146,8 @@ fn run_command(command: Command) -> Result<(), String> {
                 jwt_secret: std::env::var("DTPILOT_JWT_SECRET").ok().filter(|s| !s.is_empty()),
                 access_ttl_secs: args.access_ttl,
                 demo: args.demo,
+                demo_public: args.demo_public,
+                hsts: args.hsts,
                 static_dir: args.static_dir,
             };
             actix_web::rt::System::new().block_on(app::serve(settings))

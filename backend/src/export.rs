@@ -6,6 +6,11 @@
 //! page, an autofilter, set column widths, landscape and one page wide. Money is written as numbers
 //! with the format `#,##0.00` (so a bureau can sum a column) through [`money_number`], the one place
 //! an amount becomes a float; dates are Excel dates (`yyyy-mm-dd`).
+//!
+//! Every string of every workbook dtpilot writes goes through [`write_text`] (data cells through
+//! [`write_cell`]): a text that Excel or another spreadsheet would take for a formula once edited
+//! or saved as csv (SPEC §9.2: beginning with `=`, `+`, `-`, `@`, a tab or a carriage return — an
+//! enterprise named `=HYPERLINK(…)`) is written with Excel's quote prefix, so it stays text.
 
 use chrono::{Datelike, NaiveDate};
 use dtpilot_api_types::workflow::{NoticeView, PaymentView, ProjectView};
@@ -229,20 +234,19 @@ pub(crate) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_align(FormatAlign::Center).set_text_wrap();
-    let money = Format::new().set_num_format(MONEY_FORMAT);
-    let date = Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Left);
+    let formats = CellFormats::new();
     let ws = book.add_worksheet();
     ws.set_name(sheet.name)?;
     for (c, column) in sheet.columns.iter().enumerate() {
         let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
         ws.set_column_width(c, column.width)?;
-        ws.write_string_with_format(0, c, column.header, &header)?;
+        write_text(ws, (0, c), column.header, Some(&header))?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, cell) in row.iter().enumerate() {
             let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            write_cell(ws, (r, c), cell, &money, &date)?;
+            write_cell(ws, (r, c), cell, &formats)?;
         }
     }
     let last_row = u32::try_from(sheet.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
@@ -256,32 +260,66 @@ pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
+/// Whether a spreadsheet would take `text` for a formula (when the cell is edited, or the sheet
+/// saved as csv and opened again): it begins with `=`, `+`, `-`, `@`, a tab or a carriage return.
+pub fn could_be_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Writes the string `text` at (row, column), with `format` if any — and with Excel's quote prefix
+/// when it [could be a formula](could_be_formula): the one way a string enters a dtpilot workbook.
+pub(crate) fn write_text(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match (could_be_formula(text), format) {
+        (true, Some(f)) => ws.write_string_with_format(r, c, text, &f.clone().set_quote_prefix()),
+        (true, None) => ws.write_string_with_format(r, c, text, &Format::new().set_quote_prefix()),
+        (false, Some(f)) => ws.write_string_with_format(r, c, text, f),
+        (false, None) => ws.write_string(r, c, text),
+    }?;
+    Ok(())
+}
+
+/// The formats of data cells: money, dates.
+pub(crate) struct CellFormats {
+    money: Format,
+    date: Format,
+}
+
+impl CellFormats {
+    pub(crate) fn new() -> CellFormats {
+        CellFormats {
+            money: Format::new().set_num_format(MONEY_FORMAT),
+            date: Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Left),
+        }
+    }
+}
+
 /// One cell of a data row at (row, column), with the workbook's money and date formats (every
-/// sheet dtpilot writes: the exports and the 周调度 / 月通报).
+/// sheet dtpilot writes: the exports, the 周调度 / 月通报 and the import template). Money and
+/// numbers stay numbers (a negative amount is a number, never text).
 pub(crate) fn write_cell(
     ws: &mut Worksheet,
     (r, c): (u32, u16),
     cell: &Cell,
-    money: &Format,
-    date: &Format,
+    formats: &CellFormats,
 ) -> Result<(), XlsxError> {
     match cell {
-        Cell::Text(s) => {
-            ws.write_string(r, c, s)?;
-        }
+        Cell::Text(s) => write_text(ws, (r, c), s, None)?,
         // Ids, levels and counts: far below 2^53, so exact as a number (anything larger would be
         // written as text rather than rounded).
         Cell::Int(n) if n.unsigned_abs() < (1 << 53) => {
             ws.write_number(r, c, *n as f64)?;
         }
-        Cell::Int(n) => {
-            ws.write_string(r, c, n.to_string())?;
-        }
+        Cell::Int(n) => write_text(ws, (r, c), &n.to_string(), None)?,
         Cell::Money(m) => {
-            ws.write_number_with_format(r, c, money_number(*m), money)?;
+            ws.write_number_with_format(r, c, money_number(*m), &formats.money)?;
         }
         Cell::Date(d) => {
-            ws.write_datetime_with_format(r, c, excel_date(*d)?, date)?;
+            ws.write_datetime_with_format(r, c, excel_date(*d)?, &formats.date)?;
         }
         Cell::Empty => {}
     }
@@ -555,6 +593,52 @@ mod tests {
         assert!(styles.contains(r#"formatCode="yyyy-mm-dd""#), "{styles}");
         // The header cells use the bold style (s="1"), the first style after the default.
         assert!(sheet.contains(r#"<c r="A1" s="1" t="s">"#), "{sheet}");
+    }
+
+    #[test]
+    fn text_that_could_be_a_formula_is_quote_prefixed_and_numbers_stay_numbers() {
+        for risky in ["=1+1", "=HYPERLINK(\"http://x\")", "+86 139", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(could_be_formula(risky), "{risky:?}");
+        }
+        for plain in ["", "长治示例电气有限公司", "HT-001", " =1", "1-2", "a=b"] {
+            assert!(!could_be_formula(plain), "{plain:?}");
+        }
+        const COLUMNS: &[Column] = &[col("a", 10), col("b", 10), col("c", 10), col("d", 10), col("e", 10)];
+        let sheet = Sheet {
+            name: "t",
+            columns: COLUMNS,
+            rows: vec![vec![
+                Cell::text("=HYPERLINK(\"http://evil.example\",\"x\")"),
+                Cell::text("普通"),
+                Cell::Money(Money::from_fen(-1234)),
+                Cell::Int(-5),
+                Cell::Int(-(1 << 60)),
+            ]],
+        };
+        let bytes = workbook(&sheet).expect("xlsx");
+        let (_, rows) = read(&bytes);
+        assert_eq!(text(&rows[1][0]), "=HYPERLINK(\"http://evil.example\",\"x\")");
+        assert_eq!(text(&rows[1][1]), "普通");
+        assert!(
+            matches!(rows[1][2], Data::Float(f) if format!("{f:.2}") == "-12.34"),
+            "a negative amount is a number: {:?}",
+            rows[1][2]
+        );
+        assert_eq!(int(&rows[1][3]), -5);
+        assert_eq!(text(&rows[1][4]), (-(1i64 << 60)).to_string(), "too large for a double: text");
+        let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(!xml.contains("<f>") && !xml.contains("<f "), "{xml}");
+        let styles = zip_entry(&bytes, "xl/styles.xml");
+        let xfs: Vec<&str> = styles.split("<cellXfs").nth(1).expect("cellXfs").split("<xf ").skip(1).collect();
+        let quoted = |cell: &str| {
+            let s: usize = xml
+                .split(&format!(r#"<c r="{cell}" s=""#))
+                .nth(1)
+                .map_or(0, |t| t.split('"').next().expect("s").parse().expect("index"));
+            xfs[s].contains(r#"quotePrefix="1""#)
+        };
+        assert!(quoted("A2") && quoted("E2"), "{xml}\n{styles}");
+        assert!(!quoted("B2") && !quoted("C2") && !quoted("D2") && !quoted("A1"), "{xml}\n{styles}");
     }
 
     /// A file of the xlsx (zip) container, as text: calamine reads the cells; the layout (panes,

@@ -10,7 +10,7 @@ use dtpilot_domain::import::COLUMNS as IMPORT_COLUMNS;
 use dtpilot_domain::reference::{County, Industry};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use crate::export::{Cell, DATE_FORMAT, MONEY_FORMAT, write_cell};
+use crate::export::{Cell, CellFormats, could_be_formula, write_cell, write_text};
 
 /// The stages a report table shows as columns (every stage a project can be in but "rejected"
 /// and "cancelled", which leave the programme).
@@ -41,15 +41,16 @@ fn table(
     ws.set_name(name)?;
     let bold = Format::new().set_bold().set_align(FormatAlign::Center).set_text_wrap();
     let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-    let money = Format::new().set_num_format(MONEY_FORMAT);
-    let date = Format::new().set_num_format(DATE_FORMAT).set_align(FormatAlign::Left);
+    let formats = CellFormats::new();
     let last_col: u16 = idx(headers.len().saturating_sub(1))?;
     let mut r: u32 = 0;
     if let Some(t) = title {
         if last_col > 0 {
+            // A title may begin with a batch's name: quote-prefixed like every string (`write_text`).
+            let title_format = if could_be_formula(t) { title_format.set_quote_prefix() } else { title_format };
             ws.merge_range(0, 0, 0, last_col, t, &title_format)?;
         } else {
-            ws.write_string_with_format(0, 0, t, &title_format)?;
+            write_text(ws, (0, 0), t, Some(&title_format))?;
         }
         ws.set_row_height(0, 24)?;
         r = 1;
@@ -58,13 +59,13 @@ fn table(
     for (c, (h, width)) in headers.iter().enumerate() {
         let c: u16 = idx(c)?;
         ws.set_column_width(c, *width)?;
-        ws.write_string_with_format(r, c, h, &bold)?;
+        write_text(ws, (r, c), h, Some(&bold))?;
     }
     for row in rows {
         r += 1;
         for (c, cell) in row.iter().enumerate() {
             let c: u16 = idx(c)?;
-            write_cell(ws, (r, c), cell, &money, &date)?;
+            write_cell(ws, (r, c), cell, &formats)?;
         }
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
@@ -222,7 +223,7 @@ pub fn template_workbook() -> Result<Vec<u8>, XlsxError> {
         if matches!(col.field, "credit_code" | "contact_phone") {
             ws.set_column_format(c, &text)?;
         }
-        ws.write_string_with_format(0, c, col.header, &bold)?;
+        write_text(ws, (0, c), col.header, Some(&bold))?;
     }
     ws.set_freeze_panes(1, 0)?;
 

@@ -21,6 +21,10 @@ pub struct Settings {
     pub access_ttl_secs: u64,
     /// `--demo`: fill an empty database with the demo of [`crate::demo`] before serving.
     pub demo: bool,
+    /// `--demo-public`: let `--demo` listen on an address other machines reach.
+    pub demo_public: bool,
+    /// `--hsts`: send `Strict-Transport-Security` ([`crate::security`]).
+    pub hsts: bool,
     /// `--static-dir`: the built frontend, served at `/` ([`crate::static_files`]).
     pub static_dir: PathBuf,
 }
@@ -37,6 +41,8 @@ impl std::fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("access_ttl_secs", &self.access_ttl_secs)
             .field("demo", &self.demo)
+            .field("demo_public", &self.demo_public)
+            .field("hsts", &self.hsts)
             .field("static_dir", &self.static_dir)
             .finish()
     }

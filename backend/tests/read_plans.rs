@@ -279,6 +279,8 @@ async fn guard(db: support::TestDb) -> Vec<String> {
         jwt_secret: None,
         access_ttl_secs: 3600,
         demo: false,
+        demo_public: false,
+        hsts: false,
         static_dir: data_dir.path().join("no-frontend"),
     };
     let state = app::new_state(&settings, pool, db.backend).expect("state");

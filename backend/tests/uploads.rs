@@ -96,6 +96,7 @@ impl Env {
             backend,
             auth: Auth::new(keys, 1),
             data_dir: data.path().to_path_buf(),
+            security: Default::default(),
         });
         Env { state, data }
     }

@@ -73,6 +73,11 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// The server process's id (to read its `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn get(&self, path: &str) -> reqwest::Result<reqwest::blocking::Response> {
         client().get(self.url(path)).send()
     }

@@ -7,11 +7,9 @@
 //! INSERTs), with one history row and one audit event.
 
 use std::collections::HashSet;
-use std::io::Cursor;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use calamine::{Data, Reader, Xlsx};
 use dtpilot_api_types::problem::PROBLEM_CONTENT_TYPE;
 use dtpilot_api_types::programme::Page;
 use dtpilot_api_types::reports::{ImportError, ImportProblem, ImportResult, ImportView};
@@ -26,6 +24,7 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::db::{self, write_transaction};
 use crate::error::ApiError;
+use crate::import_file;
 use crate::repo::Paging;
 use crate::repo::reports as repo;
 use crate::report_xlsx;
@@ -51,61 +50,6 @@ pub async fn get_import_template(caller: Caller) -> Result<HttpResponse, ApiErro
     let bytes =
         web::block(report_xlsx::template_workbook).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?;
     Ok(attachment(bytes, "enterprise-import-template.xlsx", "企业名单导入模板.xlsx"))
-}
-
-/// A number cell as the digits it shows: integral values below 2^53 exactly, other values as
-/// written; above 2^53 the digits are not what was typed.
-#[allow(clippy::float_arithmetic, clippy::cast_possible_truncation)]
-fn number_cell(f: f64) -> RawCell {
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if !f.is_finite() {
-        RawCell::Text(f.to_string())
-    } else if f.abs() >= EXACT {
-        RawCell::Imprecise(format!("{f}"))
-    } else if f.fract() == 0.0 {
-        RawCell::Number(format!("{}", f as i64))
-    } else {
-        RawCell::Number(format!("{f}"))
-    }
-}
-
-fn raw(cell: &Data) -> RawCell {
-    match cell {
-        Data::Empty => RawCell::Empty,
-        Data::String(s) => RawCell::Text(s.clone()),
-        Data::Int(i) if i.unsigned_abs() >= (1 << 53) => RawCell::Text(i.to_string()),
-        Data::Int(i) => RawCell::Number(i.to_string()),
-        Data::Float(f) => number_cell(*f),
-        Data::Bool(b) => RawCell::Text(if *b { "是" } else { "否" }.to_string()),
-        other => RawCell::Text(other.to_string()),
-    }
-}
-
-fn file_error(message: impl Into<String>) -> Vec<RowError> {
-    vec![RowError { row: 1, field: "file".into(), message: message.into() }]
-}
-
-/// The file's rows: an xlsx (by its zip signature) — the first sheet, whose first row must be
-/// the header — or a UTF-8 csv.
-fn read_rows(bytes: &[u8], name: &str) -> Result<Vec<Vec<RawCell>>, Vec<RowError>> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        let mut book =
-            Xlsx::new(Cursor::new(bytes)).map_err(|e| file_error(format!("无法读取 xlsx 文件({e}),请使用导入模板")))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| file_error("xlsx 文件中没有工作表"))?
-            .map_err(|e| file_error(format!("无法读取第一个工作表({e})")))?;
-        if range.start().is_some_and(|(row, _)| row > 0) {
-            return Err(file_error("第一个工作表的第 1 行应为表头(请使用导入模板)"));
-        }
-        return Ok(range.rows().map(|r| r.iter().map(raw).collect()).collect());
-    }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || name.to_lowercase().ends_with(".xls") {
-        return Err(file_error("不支持旧版 Excel(.xls)文件,请另存为 .xlsx 或 UTF-8 编码的 .csv"));
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| file_error("文件既不是 xlsx,也不是 UTF-8 编码的 csv(如用 Excel 另存 csv,请选“CSV UTF-8”)"))?;
-    Ok(import::parse_csv(text))
 }
 
 fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<RowError>) -> HttpResponse {
@@ -140,7 +84,7 @@ enum Outcome {
         (status = 400, description = "不是 multipart/form-data"),
         (status = 403, description = "角色无权"),
         (status = 413, description = "文件超过 5 MiB"),
-        (status = 422, description = "有错误:全部列出,未导入任何一行(`import_invalid`);或超过 5000 行(`too_many_rows`);或无法读取文件(`invalid_file`)。此时 `errors` 的每一项另有 `row`(表格行号,第 1 行为表头),即 `ImportProblem`"),
+        (status = 422, description = "有错误:全部列出,未导入任何一行(`import_invalid`);或超过 5001 行(表头加 5000 行数据)或 64 列(`too_many_rows`,在读出各行之前即拒绝);或 xlsx 解压后超过 50 MiB、共享字符串或单元格内容超限(`file_too_large`);或无法读取文件(`invalid_file`)。此时 `errors` 的每一项另有 `row`(表格行号,第 1 行为表头),即 `ImportProblem`"),
     )
 )]
 pub async fn post_enterprise_import(
@@ -158,17 +102,20 @@ pub async fn post_enterprise_import(
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let file_name = name.clone();
-    let rows = web::block(move || read_rows(&bytes, &name)).await.map_err(ApiError::internal)?;
+    // Bounded (SPEC §9.2, `crate::import_file`): a hostile file is refused before it costs much.
+    let rows = web::block(move || import_file::read_rows(&bytes, &name)).await.map_err(ApiError::internal)?;
     let rows = match rows {
         Ok(rows) => rows,
-        Err(errors) => {
-            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", "无法读取文件".into(), errors));
+        Err(refusal) => {
+            let (code, detail) = (refusal.code(), refusal.detail());
+            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, code, detail, refusal.errors()));
         }
     };
     let n = import::data_rows(&rows);
     if n > MAX_ROWS {
         let message = format!("文件有 {n} 行企业数据,超过单次导入上限 {MAX_ROWS} 行,请分批导入");
-        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too_many_rows", message.clone(), file_error(message)));
+        let errors = vec![RowError { row: 1, field: "file".into(), message: message.clone() }];
+        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too_many_rows", message, errors));
     }
     let now = db::now_utc();
     let outcome = state

@@ -17,6 +17,13 @@ use crate::reference::{County, Industry};
 /// The most data rows one file may hold (a county's survey list is a few hundred).
 pub const MAX_ROWS: usize = 5000;
 
+/// The most lines a file may have: the header and [`MAX_ROWS`] data rows (SPEC §9.2). A file with
+/// more is refused before its rows are built, blank lines included.
+pub const MAX_LINES: usize = MAX_ROWS + 1;
+
+/// The most columns a file may have (the template has 11).
+pub const MAX_COLUMNS: usize = 64;
+
 /// One cell as the server read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawCell {
@@ -390,6 +397,72 @@ pub fn parse_csv(text: &str) -> Vec<Vec<RawCell>> {
     rows
 }
 
+/// The shape of a CSV text as [`parse_csv`] would split it, counted on the raw bytes without
+/// building anything: how many rows, and how many cells the widest row has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CsvShape {
+    pub rows: usize,
+    pub widest: usize,
+}
+
+impl CsvShape {
+    /// Within [`MAX_LINES`] rows and [`MAX_COLUMNS`] columns.
+    pub fn fits(&self) -> bool {
+        self.rows <= MAX_LINES && self.widest <= MAX_COLUMNS
+    }
+}
+
+/// [`CsvShape`] of `bytes` (UTF-8 or not: every delimiter is ASCII, which no byte of a multi-byte
+/// UTF-8 character can be). Linear, allocates nothing: the check that comes before [`parse_csv`],
+/// whose rows cost far more than the bytes they come from (a file of 5 MiB of newlines would be
+/// five million rows).
+pub fn csv_shape(bytes: &[u8]) -> CsvShape {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut shape = CsvShape::default();
+    let mut cells = 1usize; // cells of the current row so far, the one being read included
+    let mut field_has_text = false;
+    let mut row_has_cells = false;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if quoted {
+            match b {
+                b'"' if bytes.get(i) == Some(&b'"') => {
+                    i += 1;
+                    field_has_text = true;
+                }
+                b'"' => quoted = false,
+                _ => field_has_text = true,
+            }
+            continue;
+        }
+        match b {
+            b'"' => quoted = true,
+            b',' => {
+                cells += 1;
+                row_has_cells = true;
+                field_has_text = false;
+            }
+            b'\r' if bytes.get(i) == Some(&b'\n') => {}
+            b'\n' | b'\r' => {
+                shape.rows += 1;
+                shape.widest = shape.widest.max(cells);
+                cells = 1;
+                row_has_cells = false;
+                field_has_text = false;
+            }
+            _ => field_has_text = true,
+        }
+    }
+    if field_has_text || row_has_cells {
+        shape.rows += 1;
+        shape.widest = shape.widest.max(cells);
+    }
+    shape
+}
+
 /// The data rows (not blank) of a sheet whose first row is the header.
 pub fn data_rows(rows: &[Vec<RawCell>]) -> usize {
     rows.iter().skip(1).filter(|r| !is_blank(r)).count()
@@ -525,6 +598,38 @@ mod tests {
         assert_eq!(rows, vec![vec![t("a"), t("b,\"c\"")], vec![t("1"), RawCell::Empty, t("3")],]);
         assert_eq!(parse_csv("x,y"), vec![vec![t("x"), t("y")]]);
         assert_eq!(data_rows(&parse_csv("h\n1\n,\n2\n")), 2);
+    }
+
+    #[test]
+    fn the_csv_shape_is_what_parse_csv_makes() {
+        let texts = [
+            "",
+            "\u{feff}",
+            "a",
+            "a,b\n",
+            "a,b\r\n1,2,3\r\n",
+            "\u{feff}a,\"b,\"\"c\"\"\"\r\n1,,3\n",
+            "h\n1\n,\n2\n",
+            "\"multi\nline\",x\ny",
+            "\"\"",
+            "x,\n\n\n",
+            "\r\r\n\n",
+            "a,\"unterminated\n,,,\n",
+            "名称,代码\n潞州精工,91\n",
+        ];
+        for text in texts {
+            let rows = parse_csv(text);
+            let widest = rows.iter().map(Vec::len).max().unwrap_or(0);
+            assert_eq!(csv_shape(text.as_bytes()), CsvShape { rows: rows.len(), widest }, "{text:?}");
+        }
+        let newlines = vec![b'\n'; 5 * 1024 * 1024];
+        let shape = csv_shape(&newlines);
+        assert_eq!(shape.rows, 5 * 1024 * 1024);
+        assert!(!shape.fits());
+        assert!(!csv_shape(",".repeat(MAX_COLUMNS).as_bytes()).fits());
+        assert!(csv_shape(",".repeat(MAX_COLUMNS - 1).as_bytes()).fits());
+        assert!(csv_shape("a\n".repeat(MAX_LINES).as_bytes()).fits());
+        assert!(!csv_shape("a\n".repeat(MAX_LINES + 1).as_bytes()).fits());
     }
 
     #[test]

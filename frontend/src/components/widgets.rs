@@ -57,7 +57,8 @@ pub fn FieldError(error: RwSignal<Option<ApiError>>, field: &'static str) -> imp
 pub fn ProgressBar(#[prop(into)] percent: Signal<u32>) -> impl IntoView {
     view! {
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent.get()>
-            <div class="bar" style=move || format!("width:{}%", percent.get().min(100))></div>
+            // `style:width` sets the CSSOM property: an inline `style` attribute is refused by the CSP.
+            <div class="bar" style:width=move || format!("{}%", percent.get().min(100))></div>
             <span>{move || format!("{}%", percent.get().min(100))}</span>
         </div>
     }
