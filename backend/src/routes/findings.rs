@@ -200,7 +200,7 @@ pub async fn post_finding(
                         ApiError::Unprocessable {
                             code: e.code(),
                             detail: e.to_string(),
-                            errors: vec![FieldError::new(&field(e.field()), e.to_string())],
+                            errors: vec![FieldError::new(field(e.field()), e.to_string())],
                         }
                     })?;
                     let party = Party {
