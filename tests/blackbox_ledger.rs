@@ -1009,3 +1009,37 @@ support::both_databases! {
         t.assert_ledger();
     }
 }
+
+support::both_databases! {
+    fn art14_finding_on_a_provider_reclaims_its_diagnosis_subsidy_and_bars_it(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        t.accept(&ent, pid, 3);
+        let d = t.payments("kind=diagnosis");
+        let d = t.pay(d[0]["id"].as_i64().expect("id"));
+        let did = d["id"].as_i64().expect("id");
+        let prov = json!({"type": "provider", "id": t.provider_id});
+        let award = t.w.ok("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": prov, "amount": "50000.00"}), 201);
+        let award_pay = award["payment_id"].as_i64().expect("id");
+        // The diagnosis subsidy names the enterprise but is the provider's.
+        let (s, code, _) = finding(&t, &t.city, json!({"type": "enterprise", "id": eid}), json!([{"payment_id": did, "amount": "1.00"}]), false);
+        assert_eq!((s, code.as_str()), (422, "outside_subject"));
+        let (s, _, f) = finding(&t, &t.city, prov.clone(), json!([{"payment_id": did, "amount": "20000.00"}]), true);
+        assert_eq!(s, 201, "{f}");
+        assert_eq!(f["recoveries"][0]["payment"]["funds"], d["funds"]);
+        assert_eq!(f["recoveries"][0]["payment"]["provider_id"].as_i64(), Some(t.provider_id));
+        // Barred: its pending award is not approved, no new award.
+        let (s, code, _) = problem(t.w.post(&format!("/payments/{award_pay}/approve"), &t.city, &json!({})));
+        assert_eq!((s, code.as_str()), (409, "payee_blocked"));
+        let (s, code, _) = problem(t.w.post("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": prov, "amount": "1000.00"})));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // The recovery itself is still collected; the enterprise is not disqualified.
+        t.pay(f["recoveries"][0]["payment"]["id"].as_i64().expect("id"));
+        assert_eq!(t.w.get_json(&format!("/enterprises/{eid}"), &t.city)["disqualified"], false);
+        assert_eq!(t.w.get_json("/findings", &t.city)["total"], 1);
+        assert_eq!(t.w.get_json("/findings", &t.county)["total"], 0, "a provider's finding is the city's");
+        t.assert_ledger();
+    }
+}
