@@ -875,3 +875,171 @@ support::both_databases! {
         t.assert_ledger();
     }
 }
+
+/// `POST /findings` with one recovery each: (status, code, body).
+fn finding(t: &Pilot, token: &str, subject: Value, recoveries: Value, disqualify: bool) -> (u16, String, Value) {
+    problem(t.w.post(
+        "/findings",
+        token,
+        &json!({"subject": subject, "kind": "fraud", "document_no": "长工信〔2026〕14号", "description": "虚报投资",
+            "recoveries": recoveries, "disqualify": disqualify}),
+    ))
+}
+
+support::both_databases! {
+    fn art14_finding_after_settlement_reclaims_a_balance_and_a_cloud_subsidy_and_disqualifies(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        t.accept(&ent, pid, 3);
+        let balance = t.pay_one(pid, "balance");
+        assert_eq!(balance["amount"], "25000.00");
+        let p = t.w.get_json(&format!("/projects/{pid}"), &t.city);
+        assert_eq!(p["status"], "settled");
+        let (s, _, cloud) = t.cloud_fee(eid, &ent, "12000.00", "YF-1");
+        assert_eq!(s, 201);
+        let cloud = t.pay(cloud["payment_id"].as_i64().expect("id"));
+        let (_, _, open_cloud) = t.cloud_fee(eid, &ent, "1000.00", "YF-2");
+        let open_cloud = open_cloud["payment_id"].as_i64().expect("id");
+        let (eid2, ent2) = t.enterprise(2, json!({}), &["20000.00"]);
+        let (_, _, other) = t.cloud_fee(eid2, &ent2, "500.00", "YF-1");
+        let other = t.pay(other["payment_id"].as_i64().expect("id"));
+        let subject = json!({"type": "enterprise", "id": eid});
+        let (bid, cid) = (balance["id"].as_i64().expect("id"), cloud["id"].as_i64().expect("id"));
+
+        // Above what was paid → 422 naming the amount; another's instruction → 422 naming it.
+        let (s, code, body) = finding(&t, &t.city, subject.clone(), json!([{"payment_id": bid, "amount": "25000.01"}]), false);
+        assert_eq!((s, code.as_str(), body["errors"][0]["field"].as_str()), (422, "above_reclaimable", Some("recoveries[0].amount")));
+        let recs = json!([{"payment_id": cid, "amount": "1.00"}, {"payment_id": other["id"], "amount": "1.00"}]);
+        let (s, code, body) = finding(&t, &t.city, subject.clone(), recs, true);
+        assert_eq!((s, code.as_str(), body["errors"][0]["field"].as_str()), (422, "outside_subject", Some("recoveries[1].payment_id")));
+        // An open instruction is not reclaimable; a provider finding cannot reclaim the enterprise's money.
+        let (s, code, _) = finding(&t, &t.city, subject.clone(), json!([{"payment_id": open_cloud, "amount": "1.00"}]), false);
+        assert_eq!((s, code.as_str()), (422, "not_paid_out"));
+        let (s, code, _) = finding(&t, &t.city, json!({"type": "provider", "id": t.provider_id}), json!([{"payment_id": bid, "amount": "1.00"}]), false);
+        assert_eq!((s, code.as_str()), (422, "outside_subject"));
+        // Wrong roles.
+        for token in [&t.finance, &t.county, &ent, &t.provider] {
+            assert_eq!(finding(&t, token, subject.clone(), json!([]), false).0, 403);
+        }
+        assert!(t.payments("kind=recovery").is_empty(), "refused findings leave nothing behind");
+        assert_eq!(t.w.get_json("/findings", &t.city)["total"], 0);
+
+        // After settlement: a recovery of 10,000.00 of the balance and all of the cloud subsidy.
+        let recs = json!([{"payment_id": bid, "amount": "10000.00"}, {"payment_id": cid, "amount": "12000.00"}]);
+        let (s, _, f) = finding(&t, &t.city, subject.clone(), recs, true);
+        assert_eq!(s, 201, "{f}");
+        assert_eq!((f["subject_name"].is_string(), f["disqualify"].as_bool()), (true, Some(true)));
+        let r = f["recoveries"].as_array().expect("recoveries");
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0]["reclaims_payment_id"].as_i64(), r[0]["payment"]["kind"].as_str(), r[0]["payment"]["status"].as_str()), (Some(bid), Some("recovery"), Some("pending")));
+        assert_eq!(r[0]["payment"]["project_id"].as_i64(), Some(pid));
+        // Split like the instruction it reclaims (SPEC §3).
+        let bf = &balance["funds"];
+        let (bc, bt) = (fen(&bf["central"]), fen(&balance["amount"]));
+        assert_eq!(fen(&r[0]["payment"]["funds"]["central"]), 1_000_000 * bc / bt);
+        assert_eq!(r[1]["payment"]["funds"], cloud["funds"], "the whole cloud subsidy: exactly its parts");
+        assert!(r[1]["payment"]["project_id"].is_null());
+        // What is left of the balance: 15,000.00.
+        let (s, code, _) = finding(&t, &t.city, subject.clone(), json!([{"payment_id": bid, "amount": "15000.01"}]), false);
+        assert_eq!((s, code.as_str()), (422, "above_reclaimable"));
+        let (s, code, _) = finding(&t, &t.city, subject.clone(), json!([{"payment_id": cid, "amount": "0.01"}]), false);
+        assert_eq!((s, code.as_str()), (422, "above_reclaimable"));
+        // The recovery follows the ledger: city approves, finance executes when the money is back.
+        t.pay(r[0]["payment"]["id"].as_i64().expect("id"));
+        let p = t.w.get_json(&format!("/projects/{pid}"), &t.city);
+        assert_eq!((p["status"].as_str(), p["subsidy"]["recovered_total"].as_str()), (Some("settled"), Some("10000.00")));
+
+        // Disqualified: no application, no cloud fee, no payment of what was pending.
+        let body = json!({"batch_id": t.batch_id, "provider_id": t.provider_id, "contract_no": "HT-009", "contract_amount": "300000.00",
+            "planned_eligible_investment": "300000.00", "target_level": 2, "overlapping_support_declared": false});
+        let (s, code, _) = problem(t.w.post("/projects", &ent, &body));
+        assert_eq!((s, code.as_str()), (422, "disqualified"));
+        let (s, code, _) = t.cloud_fee(eid, &ent, "100.00", "YF-3");
+        assert_eq!((s, code.as_str()), (422, "disqualified"));
+        let (s, code, _) = problem(t.w.post(&format!("/payments/{open_cloud}/approve"), &t.city, &json!({})));
+        assert_eq!((s, code.as_str()), (409, "payee_blocked"));
+        // The other enterprise is untouched.
+        assert_eq!(t.cloud_fee(eid2, &ent2, "100.00", "YF-4").0, 201);
+
+        // Listing: city and finance see all, the county its enterprises', others nothing.
+        for token in [&t.city, &t.finance, &t.county] {
+            let page = t.w.get_json("/findings", token);
+            assert_eq!(page["total"], 1, "{page}");
+        }
+        assert_eq!(t.w.get_json("/findings", &t.other_county)["total"], 0);
+        for token in [&ent, &t.provider, &t.evaluator] {
+            assert_eq!(t.w.get("/findings", token).status().as_u16(), 403);
+        }
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn art10_concurrent_findings_never_reclaim_more_than_was_paid(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let (_, _, cloud) = t.cloud_fee(eid, &ent, "25000.00", "YF-1");
+        let cid = t.pay(cloud["payment_id"].as_i64().expect("id"))["id"].as_i64().expect("id");
+        let url = t.w.url("/findings");
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let (url, city) = (url.clone(), t.city.clone());
+                    s.spawn(move || {
+                        server::client()
+                            .post(url)
+                            .bearer_auth(city)
+                            .json(&json!({"subject": {"type": "enterprise", "id": eid}, "kind": "diversion", "document_no": "D-1",
+                                "description": "挪用", "recoveries": [{"payment_id": cid, "amount": "7000.00"}], "disqualify": false}))
+                            .send()
+                            .expect("send")
+                            .status()
+                            .as_u16()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 422), "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "3 × 7,000.00 of 25,000.00: {statuses:?}");
+        let total: i64 = t.payments("kind=recovery").iter().map(|p| fen(&p["amount"])).sum();
+        assert_eq!(total, 2_100_000);
+        t.assert_ledger();
+    }
+}
+
+support::both_databases! {
+    fn art14_finding_on_a_provider_reclaims_its_diagnosis_subsidy_and_bars_it(url: &str) {
+        let t = Pilot::new(url);
+        let (eid, ent) = t.enterprise(1, json!({}), &["20000.00"]);
+        let pid = t.through_notice(&ent, "800000.00", 3);
+        t.pay_one(pid, "prepayment");
+        t.accept(&ent, pid, 3);
+        let d = t.payments("kind=diagnosis");
+        let d = t.pay(d[0]["id"].as_i64().expect("id"));
+        let did = d["id"].as_i64().expect("id");
+        let prov = json!({"type": "provider", "id": t.provider_id});
+        let award = t.w.ok("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": prov, "amount": "50000.00"}), 201);
+        let award_pay = award["payment_id"].as_i64().expect("id");
+        // The diagnosis subsidy names the enterprise but is the provider's.
+        let (s, code, _) = finding(&t, &t.city, json!({"type": "enterprise", "id": eid}), json!([{"payment_id": did, "amount": "1.00"}]), false);
+        assert_eq!((s, code.as_str()), (422, "outside_subject"));
+        let (s, _, f) = finding(&t, &t.city, prov.clone(), json!([{"payment_id": did, "amount": "20000.00"}]), true);
+        assert_eq!(s, 201, "{f}");
+        assert_eq!(f["recoveries"][0]["payment"]["funds"], d["funds"]);
+        assert_eq!(f["recoveries"][0]["payment"]["provider_id"].as_i64(), Some(t.provider_id));
+        // Barred: its pending award is not approved, no new award.
+        let (s, code, _) = problem(t.w.post(&format!("/payments/{award_pay}/approve"), &t.city, &json!({})));
+        assert_eq!((s, code.as_str()), (409, "payee_blocked"));
+        let (s, code, _) = problem(t.w.post("/awards", &t.city, &json!({"kind": "excellent_provider", "recipient": prov, "amount": "1000.00"})));
+        assert_eq!((s, code.as_str()), (422, "provider_blocked"));
+        // The recovery itself is still collected; the enterprise is not disqualified.
+        t.pay(f["recoveries"][0]["payment"]["id"].as_i64().expect("id"));
+        assert_eq!(t.w.get_json(&format!("/enterprises/{eid}"), &t.city)["disqualified"], false);
+        assert_eq!(t.w.get_json("/findings", &t.city)["total"], 1);
+        assert_eq!(t.w.get_json("/findings", &t.county)["total"], 0, "a provider's finding is the city's");
+        t.assert_ledger();
+    }
+}

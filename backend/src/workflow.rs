@@ -383,6 +383,10 @@ pub fn after_cancelled(
 /// Finance executed `payment`: the project moves on if the money settles its state.
 pub fn after_executed(c: &mut DbConn, payment: &Payment, by: &Caller, now: NaiveDateTime) -> Result<(), ApiError> {
     let Some(project_id) = payment.project_id else { return Ok(()) };
+    // A finding's recovery (SPEC §9.1) comes on top of the project's own course: it settles nothing.
+    if payment.kind == PaymentKind::Recovery && crate::routes::findings::is_finding_recovery(c, payment.id)? {
+        return Ok(());
+    }
     let project = projects::find(c, project_id)?;
     let action = match (payment.kind, project.status) {
         (PaymentKind::Prepayment, ProjectState::Cleared) => Action::PrepaymentPaid,

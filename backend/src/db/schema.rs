@@ -589,3 +589,31 @@ diesel::table! {
 
 diesel::joinable!(invoice_claims -> enterprises (enterprise_id));
 diesel::allow_tables_to_appear_in_same_query!(invoice_claims, enterprises);
+
+diesel::table! {
+    /// SPEC §9.1: the city's findings (第十四条) on an enterprise or a provider.
+    findings (id) {
+        id -> BigInt,
+        subject_type -> Text,
+        subject_id -> BigInt,
+        kind -> Text,
+        document_no -> Text,
+        description -> Text,
+        disqualify -> Bool,
+        county -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// SPEC §9.1: a finding's recovery instruction and the paid instruction it reclaims.
+    finding_recoveries (recovery_id) {
+        recovery_id -> BigInt,
+        finding_id -> BigInt,
+        reclaims_id -> BigInt,
+    }
+}
+
+diesel::joinable!(finding_recoveries -> findings (finding_id));
+diesel::allow_tables_to_appear_in_same_query!(finding_recoveries, findings, payments);

@@ -48,6 +48,14 @@ fn rule_error(e: RuleError, field: &str) -> ApiError {
 
 /// R16: an enterprise flagged 经营异常 or 失信 is paid nothing (422, like a payment).
 fn check_credit(e: &Enterprise) -> Result<(), ApiError> {
+    // SPEC §9.1 / 第十四条: a disqualified enterprise gets no cloud subsidy or award either.
+    if e.disqualified {
+        return Err(ApiError::Unprocessable {
+            code: "disqualified",
+            detail: "企业已因第十四条认定被取消资格".into(),
+            errors: vec![FieldError::new("enterprise", "企业已被取消资格")],
+        });
+    }
     match payment_blocked(e.credit_abnormal, e.dishonest) {
         Some(block) => Err(ApiError::Unprocessable {
             code: block.code(),

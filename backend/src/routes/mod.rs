@@ -23,6 +23,7 @@ pub mod dashboard;
 pub mod docs;
 pub mod enterprises;
 pub mod exports;
+pub mod findings;
 pub mod health;
 pub mod imports;
 pub mod interpretations;
@@ -223,6 +224,8 @@ route_table! {
     Get   "/api/v1/enterprises/{id}/cloud-fees"        => ledger::get_cloud_fees,               AnySignedIn, Enterprise;
     Post  "/api/v1/awards"                             => ledger::post_award,                   Roles(&[Role::City]), None;
     Get   "/api/v1/awards"                             => ledger::get_awards,                   Roles(&[Role::City, Role::Finance, Role::Enterprise, Role::Provider]), None;
+    Post  "/api/v1/findings"                           => findings::post_finding,               Roles(&[Role::City]), None;
+    Get   "/api/v1/findings"                           => findings::get_findings,               Roles(&[Role::City, Role::Finance, Role::County]), None;
     Post  "/api/v1/budgets"                            => ledger::post_budget,                  Roles(&[Role::City]), None;
     Get   "/api/v1/budgets"                            => ledger::get_budgets,                  Roles(&[Role::City, Role::Finance]), None;
     Get   "/api/v1/dashboard"                          => dashboard::get_dashboard,             AnySignedIn, None;

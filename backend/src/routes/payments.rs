@@ -100,6 +100,14 @@ fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
     }
     if let Some(eid) = p.enterprise_id {
         let e = enterprises::find(c, eid)?;
+        // SPEC §9.1 / 第十四条: a disqualified enterprise is paid nothing more (its provider's
+        // diagnosis subsidy is the provider's).
+        if e.disqualified && p.provider_id.is_none() {
+            return Err(ApiError::Conflict {
+                code: "payee_blocked",
+                detail: "企业已因第十四条认定被取消资格,暂停向其拨付".into(),
+            });
+        }
         if let Some(block) = payment_blocked(e.credit_abnormal, e.dishonest) {
             return Err(ApiError::Unprocessable {
                 code: block.code(),
@@ -120,7 +128,7 @@ fn check_payable(c: &mut DbConn, p: &Payment) -> Result<(), ApiError> {
     responses(
         (status = 200, description = "已审批", body = PaymentView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "不是待审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`)"),
+        (status = 409, description = "不是待审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`),或企业已被取消资格(`payee_blocked`)"),
         (status = 422, description = "企业经营异常或失信,暂停拨付"),
     )
 )]
@@ -166,7 +174,7 @@ pub async fn post_approve(
     responses(
         (status = 200, description = "已支付", body = PaymentView),
         (status = 404, description = "不存在或不在可见范围内"),
-        (status = 409, description = "不是已审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`)"),
+        (status = 409, description = "不是已审批状态(`invalid_state`),或收款服务商已暂停、移出或被列入经营异常/失信(`payee_blocked`),或企业已被取消资格(`payee_blocked`)"),
         (status = 422, description = "凭证号无效,或企业经营异常、失信"),
     )
 )]

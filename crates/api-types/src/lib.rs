@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod dashboard;
+pub mod findings;
 pub mod ledger;
 pub mod policy;
 pub mod problem;

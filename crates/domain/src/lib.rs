@@ -11,6 +11,7 @@ pub mod budget;
 pub mod deadline;
 pub mod eligibility;
 pub mod enterprise;
+pub mod findings;
 pub mod import;
 pub mod invoice;
 pub mod ledger;

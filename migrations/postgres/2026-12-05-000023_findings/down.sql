@@ -1,0 +1,2 @@
+DROP TABLE finding_recoveries;
+DROP TABLE findings;
