@@ -74,13 +74,6 @@ fn check_provider(c: &mut DbConn, provider_id: i64) -> Result<(), ApiError> {
     }
 }
 
-/// Lock an enterprise's row until commit (an update that changes nothing): its cloud-fee cap and
-/// diagnosis subsidy are decided one request at a time (PostgreSQL; SQLite serialises writes).
-fn lock_enterprise(c: &mut DbConn, id: i64) -> Result<(), RepoError> {
-    diesel::update(e::table.find(id)).set(e::id.eq(e::id)).execute(c)?;
-    Ok(())
-}
-
 fn text_field(field: &str, value: &str, max: usize, what: &str) -> Result<String, ApiError> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max {
@@ -171,7 +164,7 @@ pub async fn post_cloud_fee(
         .db(move |conn| {
             write_transaction(conn, |c| {
                 let ent = enterprises::get(c, &caller, id)?;
-                lock_enterprise(c, ent.id)?;
+                crate::workflow::lock_enterprise(c, ent.id)?;
                 // The one invoice register (SPEC §9.1), before anything is decided.
                 if let Some(first) = invoices::find(c, ent.id, &invoice)? {
                     return Err(invoices::claimed(&invoice, Some(&first)));

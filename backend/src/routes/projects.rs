@@ -472,7 +472,11 @@ pub async fn post_expense(
                     });
                 }
                 // The one invoice register (SPEC §9.1): a number claimed as an expense or a cloud
-                // fee, written any way, is claimed.
+                // fee, written any way, is claimed. Both paths take the enterprise's lock first, so
+                // two claims of one number wait for each other there and the second finds the first
+                // (on PostgreSQL, claiming first and locking after deadlocked against a cloud fee
+                // that locked first and claimed after).
+                crate::workflow::lock_enterprise(c, project.enterprise_id)?;
                 if let Some(first) = invoices::find(c, project.enterprise_id, &invoice)? {
                     return Err(invoices::claimed(&invoice, Some(&first)));
                 }
