@@ -34,6 +34,7 @@ pub const MAX_IDS: usize = 200;
 #[into_params(parameter_in = Query)]
 pub struct BulkQuery {
     /// `json` (default) or `xlsx` (the credential sheet).
+    #[param(inline)]
     format: Option<OutputFormat>,
 }
 
