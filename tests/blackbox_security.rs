@@ -381,6 +381,8 @@ support::both_databases! {
         let docs = get("/api/docs");
         assert_eq!(docs.status().as_u16(), 200, "followed to /api/docs/");
         assert_secured(&docs, "the Swagger UI page", true);
+        let docs_csp = header(&docs, "content-security-policy").unwrap_or_default();
+        assert!(docs_csp.contains("style-src 'self' 'sha256-"), "only the Swagger UI's own style element: {docs_csp}");
         assert_no_inline_code(&docs.text().expect("html"), "the Swagger UI page");
         let init = get("/api/docs/swagger-initializer.js");
         assert_eq!(init.status().as_u16(), 200);

@@ -19,7 +19,9 @@
 //! - The Swagger UI (`/api/docs/`, vendored): its page loads `swagger-ui-bundle.js`,
 //!   `swagger-ui-standalone-preset.js`, `swagger-initializer.js` and two stylesheets, all files of
 //!   this origin; its stylesheet draws icons from `data:` images; React sets styles through the
-//!   CSSOM.
+//!   CSSOM. But `swagger-ui-bundle.js` also inserts one `<style>` element of its own (found by the
+//!   browser test, which counts every CSP violation as an error): the pages under `/api/docs` allow
+//!   exactly that element by its hash ([`DOCS_CONTENT_SECURITY_POLICY`]), nothing else inline.
 //!
 //! Neither needs `'unsafe-inline'` or `'unsafe-eval'`; `tests/blackbox_security.rs` checks the
 //! pages carry no inline script or style, and the browser test that no violation is reported.
@@ -35,6 +37,17 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
+/// The SHA-256 of the one `<style>` element the vendored `swagger-ui-bundle.js` inserts (as the
+/// browser reports it when the element is refused); a new Swagger UI version with another element
+/// shows as a violation in the browser test.
+pub const SWAGGER_UI_STYLE_HASH: &str = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+/// The policy of the Swagger UI's pages (`/api/docs…`): [`CONTENT_SECURITY_POLICY`] with that one
+/// style element allowed.
+pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// `--hsts`: a year, this host only (other hosts of the domain may not have TLS).
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
@@ -48,6 +61,11 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     /// Adds the headers to `response` (a header the handler set itself is left as it is).
     pub fn apply(self, headers: &mut actix_web::http::header::HeaderMap) {
+        self.apply_for(headers, false);
+    }
+
+    /// [`SecurityHeaders::apply`]; `docs`: the answer is a page of the Swagger UI.
+    pub fn apply_for(self, headers: &mut actix_web::http::header::HeaderMap, docs: bool) {
         let mut set = |name: HeaderName, value: &'static str| {
             if !headers.contains_key(&name) {
                 headers.insert(name, HeaderValue::from_static(value));
@@ -64,7 +82,8 @@ impl SecurityHeaders {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/html"));
         if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+            let policy = if docs { DOCS_CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY };
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
         }
     }
 
@@ -76,8 +95,9 @@ impl SecurityHeaders {
         req: ServiceRequest,
         next: Next<impl MessageBody + 'static>,
     ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+        let docs = req.path().starts_with("/api/docs");
         let mut res = next.call(req).await?;
-        self.apply(res.headers_mut());
+        self.apply_for(res.headers_mut(), docs);
         Ok(res)
     }
 }
@@ -112,5 +132,21 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(html.get(header::STRICT_TRANSPORT_SECURITY).unwrap(), STRICT_TRANSPORT_SECURITY);
         assert!(applied(false, None).get(header::CONTENT_SECURITY_POLICY).is_none());
+    }
+
+    #[test]
+    fn the_docs_policy_allows_only_the_swagger_style_element_more() {
+        assert!(DOCS_CONTENT_SECURITY_POLICY.contains(SWAGGER_UI_STYLE_HASH));
+        assert_eq!(
+            DOCS_CONTENT_SECURITY_POLICY.replace(&format!(" {SWAGGER_UI_STYLE_HASH}"), ""),
+            CONTENT_SECURITY_POLICY
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        SecurityHeaders { hsts: false }.apply_for(&mut headers, true);
+        assert_eq!(
+            headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()),
+            Some(DOCS_CONTENT_SECURITY_POLICY)
+        );
     }
 }
