@@ -131,6 +131,16 @@ impl Auth {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
+        self.hashing_counted(move || (f(), 1)).await
+    }
+
+    /// [`Auth::hashing`] of work that computes as many hashes as it says (`POST /users/bulk`: one
+    /// per account), so the moving average stays the time of one hash.
+    pub async fn hashing_counted<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> (T, u32) + Send + 'static,
+    {
         let limit = queue_limit(self.slots, self.hash_nanos.load(Ordering::Relaxed));
         let before = self.admitted.fetch_add(1, Ordering::SeqCst);
         let _admitted = Admitted(self.admitted.clone());
@@ -141,19 +151,21 @@ impl Auth {
             .await
             .map_err(|_| Self::busy())?
             .map_err(ApiError::internal)?;
-        let (out, took) = web::block(move || {
+        let (out, hashes, took) = web::block(move || {
             let started = Instant::now();
-            let value = f();
+            let (value, hashes) = f();
             let took = started.elapsed();
             drop(permit);
-            (value, took)
+            (value, hashes, took)
         })
         .await
         .map_err(ApiError::internal)?;
-        // Moving average over about eight hashes.
-        let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
-        let old = self.hash_nanos.load(Ordering::Relaxed);
-        self.hash_nanos.store(old - old / 8 + took / 8, Ordering::Relaxed);
+        // Moving average over about eight hashes (work that hashed nothing says nothing of it).
+        if hashes > 0 {
+            let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX) / u64::from(hashes);
+            let old = self.hash_nanos.load(Ordering::Relaxed);
+            self.hash_nanos.store(old - old / 8 + took / 8, Ordering::Relaxed);
+        }
         Ok(out)
     }
 }

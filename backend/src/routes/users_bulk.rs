@@ -226,43 +226,51 @@ pub async fn post_users_bulk(
     // events are written in one transaction.
     let answer = state
         .auth
-        .hashing(move || -> Result<BulkUsersResponse, ApiError> {
-            let mut conn = pool.get().map_err(|e| ApiError::from(db::DbError::Pool(e)))?;
-            let (planned, skipped) = plan(&mut conn, &who, &req)?;
-            let news: Vec<NewUser> = planned.iter().map(|p| p.new.clone()).collect();
-            // One event for the whole act (never a password), beside each account's `user.create`.
-            let skipped_json: Vec<serde_json::Value> =
-                skipped.iter().map(|s| serde_json::json!({"type": s.kind, "id": s.id, "reason": s.reason})).collect();
-            let summary = |c: &mut DbConn, made: &[users::User]| -> Result<(), RepoError> {
-                let after = serde_json::json!({
-                    "created": made.iter().map(|u| u.id).collect::<Vec<_>>(),
-                    "skipped": skipped_json,
-                });
-                let event = audit::Event::new("user.bulk_create", "user", "bulk").by(Some(&who)).after(&after)?;
-                audit::record(c, event, db::now_utc())?;
-                Ok(())
-            };
-            let made = users::create_one_time_accounts(&mut conn, &news, &who, summary).map_err(|e| match e {
-                CreateUserError::Repo(RepoError::Conflict(_)) => ApiError::Conflict {
-                    code: "duplicate_username",
-                    detail: "开通过程中有用户名被占用,整批未开通,请重试".into(),
-                },
-                other => crate::routes::users::create_error(other),
-            })?;
-            let created: Vec<BulkCreatedAccount> = made
-                .into_iter()
-                .zip(planned)
-                .map(|(user, p)| BulkCreatedAccount {
-                    user_id: user.id,
-                    username: user.username,
-                    display_name: user.display_name,
-                    enterprise_id: user.enterprise_id,
-                    provider_id: user.provider_id,
-                    credit_code: p.credit_code,
-                    one_time_password: p.new.password,
-                })
-                .collect();
-            Ok(BulkUsersResponse { created, skipped })
+        .hashing_counted(move || {
+            // One hash per account planned (the moving average of the hashing queue stays per hash).
+            let mut hashes = 0;
+            let answer = (|| -> Result<BulkUsersResponse, ApiError> {
+                let mut conn = pool.get().map_err(|e| ApiError::from(db::DbError::Pool(e)))?;
+                let (planned, skipped) = plan(&mut conn, &who, &req)?;
+                hashes = u32::try_from(planned.len()).unwrap_or(u32::MAX);
+                let news: Vec<NewUser> = planned.iter().map(|p| p.new.clone()).collect();
+                // One event for the whole act (never a password), beside each account's `user.create`.
+                let skipped_json: Vec<serde_json::Value> = skipped
+                    .iter()
+                    .map(|s| serde_json::json!({"type": s.kind, "id": s.id, "reason": s.reason}))
+                    .collect();
+                let summary = |c: &mut DbConn, made: &[users::User]| -> Result<(), RepoError> {
+                    let after = serde_json::json!({
+                        "created": made.iter().map(|u| u.id).collect::<Vec<_>>(),
+                        "skipped": skipped_json,
+                    });
+                    let event = audit::Event::new("user.bulk_create", "user", "bulk").by(Some(&who)).after(&after)?;
+                    audit::record(c, event, db::now_utc())?;
+                    Ok(())
+                };
+                let made = users::create_one_time_accounts(&mut conn, &news, &who, summary).map_err(|e| match e {
+                    CreateUserError::Repo(RepoError::Conflict(_)) => ApiError::Conflict {
+                        code: "duplicate_username",
+                        detail: "开通过程中有用户名被占用,整批未开通,请重试".into(),
+                    },
+                    other => crate::routes::users::create_error(other),
+                })?;
+                let created: Vec<BulkCreatedAccount> = made
+                    .into_iter()
+                    .zip(planned)
+                    .map(|(user, p)| BulkCreatedAccount {
+                        user_id: user.id,
+                        username: user.username,
+                        display_name: user.display_name,
+                        enterprise_id: user.enterprise_id,
+                        provider_id: user.provider_id,
+                        credit_code: p.credit_code,
+                        one_time_password: p.new.password,
+                    })
+                    .collect();
+                Ok(BulkUsersResponse { created, skipped })
+            })();
+            (answer, hashes)
         })
         .await??;
     match format {
