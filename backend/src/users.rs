@@ -197,44 +197,10 @@ pub fn create_user(conn: &mut DbConn, new: NewUser) -> Result<User, CreateUserEr
 /// hashed before the transaction starts, so the write lock is not held while hashing. A taken
 /// username is `Repo(Conflict("username"))`, recognised by the database's unique violation.
 pub fn create_user_by(conn: &mut DbConn, new: NewUser, actor: Option<&Caller>) -> Result<User, CreateUserError> {
-    let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
-    let errors = accounts::new_account_errors(
-        &new.username,
-        &new.password,
-        &new.display_name,
-        new.role,
-        &scope,
-        password::is_common,
-    );
-    if !errors.is_empty() {
-        return Err(CreateUserError::Invalid(errors));
-    }
-    let display_name = accounts::display_name_or_username(&new.display_name, &new.username)
-        .map_err(|e| CreateUserError::Invalid(vec![e]))?;
-    let password_hash = password::hash_password(&new.password)?;
+    let (display_name, password_hash) = validated_hash(&new)?;
     let now = now_utc();
-    let row = NewUserRow {
-        username: &new.username,
-        password_hash: &password_hash,
-        role: new.role.code(),
-        display_name: &display_name,
-        county: new.county.map(County::code),
-        enterprise_id: new.enterprise_id,
-        provider_id: new.provider_id,
-        active: true,
-        must_change_password: false,
-        created_at: now,
-        updated_at: now,
-    };
     write_transaction(conn, |conn| {
-        let inserted = diesel::insert_into(users::table)
-            .values(&row)
-            .returning(USER_COLUMNS)
-            .get_result::<UserRow>(conn)
-            .map_err(RepoError::unique_as("username"))?;
-        let (user, _) = inserted.into_user()?;
-        let event = audit::Event::new("user.create", "user", user.id).by(actor).after(&user)?;
-        audit::record(conn, event, now)?;
+        let user = insert_account(conn, &new, &display_name, &password_hash, false, actor, now)?;
         // A request that makes a city, finance, evaluator or admin account (admin-only) is marked.
         if actor.is_some() && accounts::is_privileged(user.role) {
             let event = audit::Event::new(PRIVILEGED_ACCOUNT, "user", user.id).by(actor).after(&user)?;
@@ -255,54 +221,71 @@ pub fn create_one_time_accounts(
     actor: &Caller,
     finally: impl FnOnce(&mut DbConn, &[User]) -> Result<(), RepoError>,
 ) -> Result<Vec<User>, CreateUserError> {
-    let mut hashed = Vec::with_capacity(new.len());
-    for n in new {
-        let scope = AccountScope { county: n.county, enterprise_id: n.enterprise_id, provider_id: n.provider_id };
-        let errors = accounts::new_account_errors(
-            &n.username,
-            &n.password,
-            &n.display_name,
-            n.role,
-            &scope,
-            password::is_common,
-        );
-        if !errors.is_empty() {
-            return Err(CreateUserError::Invalid(errors));
-        }
-        let display_name = accounts::display_name_or_username(&n.display_name, &n.username)
-            .map_err(|e| CreateUserError::Invalid(vec![e]))?;
-        hashed.push((n, display_name, password::hash_password(&n.password)?));
-    }
+    let hashed = new.iter().map(|n| validated_hash(n).map(|h| (n, h))).collect::<Result<Vec<_>, _>>()?;
     let now = now_utc();
     write_transaction(conn, |conn| {
         let mut out = Vec::with_capacity(hashed.len());
-        for (n, display_name, password_hash) in &hashed {
-            let row = NewUserRow {
-                username: &n.username,
-                password_hash,
-                role: n.role.code(),
-                display_name,
-                county: n.county.map(County::code),
-                enterprise_id: n.enterprise_id,
-                provider_id: n.provider_id,
-                active: true,
-                must_change_password: true,
-                created_at: now,
-                updated_at: now,
-            };
-            let inserted = diesel::insert_into(users::table)
-                .values(&row)
-                .returning(USER_COLUMNS)
-                .get_result::<UserRow>(conn)
-                .map_err(RepoError::unique_as("username"))?;
-            let (user, _) = inserted.into_user()?;
-            let event = audit::Event::new("user.create", "user", user.id).by(Some(actor)).after(&user)?;
-            audit::record(conn, event, now)?;
-            out.push(user);
+        for (n, (display_name, password_hash)) in &hashed {
+            out.push(insert_account(conn, n, display_name, password_hash, true, Some(actor), now)?);
         }
         finally(conn, &out)?;
         Ok(out)
     })
+}
+
+/// Every field error of a new account at once (see [`dtpilot_domain::accounts`]), else its
+/// display name and its password's hash (computed outside any transaction).
+fn validated_hash(new: &NewUser) -> Result<(String, String), CreateUserError> {
+    let scope = AccountScope { county: new.county, enterprise_id: new.enterprise_id, provider_id: new.provider_id };
+    let errors = accounts::new_account_errors(
+        &new.username,
+        &new.password,
+        &new.display_name,
+        new.role,
+        &scope,
+        password::is_common,
+    );
+    if !errors.is_empty() {
+        return Err(CreateUserError::Invalid(errors));
+    }
+    let display_name = accounts::display_name_or_username(&new.display_name, &new.username)
+        .map_err(|e| CreateUserError::Invalid(vec![e]))?;
+    Ok((display_name, password::hash_password(&new.password)?))
+}
+
+/// Insert a validated account, active, with its `user.create` audit event by `actor`; call inside
+/// a write transaction.
+fn insert_account(
+    conn: &mut DbConn,
+    new: &NewUser,
+    display_name: &str,
+    password_hash: &str,
+    must_change_password: bool,
+    actor: Option<&Caller>,
+    now: NaiveDateTime,
+) -> Result<User, CreateUserError> {
+    let row = NewUserRow {
+        username: &new.username,
+        password_hash,
+        role: new.role.code(),
+        display_name,
+        county: new.county.map(County::code),
+        enterprise_id: new.enterprise_id,
+        provider_id: new.provider_id,
+        active: true,
+        must_change_password,
+        created_at: now,
+        updated_at: now,
+    };
+    let inserted = diesel::insert_into(users::table)
+        .values(&row)
+        .returning(USER_COLUMNS)
+        .get_result::<UserRow>(conn)
+        .map_err(RepoError::unique_as("username"))?;
+    let (user, _) = inserted.into_user()?;
+    let event = audit::Event::new("user.create", "user", user.id).by(actor).after(&user)?;
+    audit::record(conn, event, now)?;
+    Ok(user)
 }
 
 /// The account with this username, without regard to case (active or not), and its password hash.
